@@ -1,0 +1,60 @@
+package org.yofacturoyampi.routes.app;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import org.apache.camel.main.Main;
+
+/** Starts the routes: {@code java -jar target/yofacturo-yampi-routes.jar [--sandbox]}. */
+public final class Application {
+
+    private Application() {
+    }
+
+    public static void main(String... args) throws Exception {
+        LaunchOptions options;
+        try {
+            options = LaunchOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        if (options.help()) {
+            System.out.println(LaunchOptions.USAGE);
+            return;
+        }
+        for (String config : options.configFiles()) {
+            if (!Files.isRegularFile(Path.of(config))) {
+                System.err.println("configuration file " + Path.of(config).toAbsolutePath()
+                        + " not found: run from the project folder or pass --config FILE");
+                System.exit(2);
+            }
+        }
+        Main main = create(options, Map.of());
+        main.run();
+        System.exit(main.getExitCode());
+    }
+
+    /**
+     * A camel-main runtime for these options; {@code overrides} win over every file and environment variable (tests
+     * use them).
+     */
+    public static Main create(LaunchOptions options, Map<String, String> overrides) {
+        Main main = new Main();
+        main.setPropertyPlaceholderLocations(options.configFiles().stream()
+                .map(f -> "file:" + f)
+                .collect(Collectors.joining(",")));
+        if (options.routesPattern() != null) {
+            main.addOverrideProperty("camel.main.routes-include-pattern", options.routesPattern());
+        }
+        overrides.forEach(main::addOverrideProperty);
+        if (options.sandbox()) {
+            SandboxMode.install(main);
+        }
+        main.addMainListener(new RuntimeWiring());
+        return main;
+    }
+}

@@ -1,0 +1,92 @@
+package org.yofacturoyampi.routes.app;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.CamelContext;
+import org.apache.camel.main.BaseMainSupport;
+import org.apache.camel.main.MainListenerSupport;
+import org.apache.camel.model.ModelCamelContext;
+import org.apache.camel.model.RouteDefinition;
+import org.apache.camel.spi.Registry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.yofacturoyampi.routes.delivery.DeliveryFailureLog;
+import org.yofacturoyampi.routes.delivery.DeliveryStateRepository;
+import org.yofacturoyampi.routes.delivery.PollFailureLog;
+import org.yofacturoyampi.routes.delivery.RecordKey;
+import org.yofacturoyampi.routes.paging.PageReader;
+import org.yofacturoyampi.routes.paging.PagingRule;
+import org.yofacturoyampi.routes.yofacturo.CamelSessionIssuer;
+import org.yofacturoyampi.routes.yofacturo.SessionTokenCache;
+import org.yofacturoyampi.routes.yofacturo.YoFacturoCredentials;
+
+/**
+ * Binds the beans the route files name (token cache, page readers, delivery state) and switches off the feeds whose
+ * credentials are not configured, saying once which variable to set.
+ */
+final class RuntimeWiring extends MainListenerSupport {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RuntimeWiring.class);
+
+    private YoFacturoCredentials yofacturo;
+
+    @Override
+    public void beforeConfigure(BaseMainSupport main) {
+        CamelContext context = main.getCamelContext();
+        Registry registry = context.getRegistry();
+        ObjectMapper json = new ObjectMapper();
+        Path stateDir = Path.of(property(context, "state-dir"));
+
+        registry.bind("recordKey", new RecordKey());
+        registry.bind("pollFailures", new PollFailureLog());
+        registry.bind("deliveryFailures", new DeliveryFailureLog());
+
+        yofacturo = new YoFacturoCredentials(property(context, "yofacturo.api-key"), json);
+        registry.bind("yofacturoCredentials", yofacturo);
+        registry.bind("yofacturoSession", new SessionTokenCache(
+                new CamelSessionIssuer(context.createProducerTemplate(), "direct:yofacturo-session-create", json),
+                duration(context, "yofacturo.renew-before", "YOFACTURO_RENEW_BEFORE"), Clock.systemUTC()));
+        registry.bind("yofacturoListPage", new PageReader(json, "/data", "id", PagingRule.totalPagesInMeta()));
+        registry.bind("yofacturoInvoiceBatchState",
+                new DeliveryStateRepository(stateDir.resolve("yofacturo-invoice-batches.state")));
+        registry.bind("yofacturoBatchInvoiceState",
+                new DeliveryStateRepository(stateDir.resolve("yofacturo-batch-invoices.state")));
+    }
+
+    @Override
+    public void afterConfigure(BaseMainSupport main) {
+        if (!yofacturo.isConfigured()) {
+            int off = switchOff(main.getCamelContext(), "yofacturo");
+            LOG.warn("YoFacturo feeds are off ({} routes not started): set YOFACTURO_API_KEY, or run with --sandbox", off);
+        }
+    }
+
+    private static int switchOff(CamelContext context, String group) {
+        int count = 0;
+        for (RouteDefinition route : ((ModelCamelContext) context).getRouteDefinitions()) {
+            if (group.equals(route.getGroup())) {
+                route.setAutoStartup("false");
+                count++;
+            }
+        }
+        return count;
+    }
+
+    private static String property(CamelContext context, String key) {
+        return context.getPropertiesComponent().resolveProperty(key).orElse("");
+    }
+
+    private static Duration duration(CamelContext context, String key, String variable) {
+        String value = property(context, key);
+        try {
+            return Duration.parse(value);
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException(variable + " must be an ISO-8601 duration such as PT1H or PT30M, not '"
+                    + value + "'", null);
+        }
+    }
+}

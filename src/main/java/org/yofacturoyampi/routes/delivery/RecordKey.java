@@ -1,0 +1,40 @@
+package org.yofacturoyampi.routes.delivery;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.InvalidPayloadException;
+
+/**
+ * The idempotent key of a record about to be delivered: its id (exchange variable {@value #RECORD_ID}) and a
+ * fingerprint of its JSON body, so that any change of any field makes a new key.
+ */
+public final class RecordKey {
+
+    public static final String RECORD_ID = "recordId";
+
+    public String key(Exchange exchange) throws InvalidPayloadException {
+        Object id = exchange.getVariable(RECORD_ID);
+        if (id == null) {
+            throw new IllegalStateException("no recordId variable: the route must set it before the idempotent consumer");
+        }
+        byte[] body = exchange.getMessage().getMandatoryBody(byte[].class);
+        return id + "\t" + fingerprint(body);
+    }
+
+    static String fingerprint(byte[] json) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(json);
+            return HexFormat.of().formatHex(digest, 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String fingerprint(String json) {
+        return fingerprint(json.getBytes(StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,91 @@
+package org.yofacturoyampi.routes.support;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.ServiceStatus;
+import org.apache.camel.main.Main;
+import org.yofacturoyampi.routes.app.Application;
+import org.yofacturoyampi.routes.app.LaunchOptions;
+
+/**
+ * The real application (config/application.properties, routes/*.yaml) started in-process, with a few properties
+ * overridden: where the APIs are, where output and state go, and fast schedules.
+ */
+public final class RunningApp implements AutoCloseable {
+
+    /** Quartz cron firing every second. */
+    public static final String EVERY_SECOND = "0/1 * * * * ?";
+    /** Quartz cron that will not fire during a test. */
+    public static final String NEVER = "0 0 0 1 1 ? 2099";
+
+    private final Main main;
+
+    private RunningApp(Main main) {
+        this.main = main;
+    }
+
+    public static Builder builder(Path workDir) {
+        return new Builder(workDir);
+    }
+
+    public CamelContext context() {
+        return main.getCamelContext();
+    }
+
+    public <T> T bean(String name, Class<T> type) {
+        return context().getRegistry().lookupByNameAndType(name, type);
+    }
+
+    public boolean isRouteStarted(String routeId) {
+        return context().getRouteController().getRouteStatus(routeId) == ServiceStatus.Started;
+    }
+
+    @Override
+    public void close() {
+        main.stop();
+    }
+
+    public static final class Builder {
+        private final Path workDir;
+        private final Map<String, String> properties = new HashMap<>();
+        private boolean sandbox;
+
+        private Builder(Path workDir) {
+            this.workDir = workDir;
+            properties.put("output-dir", workDir.resolve("out").toString());
+            properties.put("state-dir", workDir.resolve("state").toString());
+            properties.put("yofacturo.poll-cron", NEVER);
+            properties.put("yofacturo.session-cron", NEVER);
+            properties.put("yofacturo.api-key", "");
+        }
+
+        public Builder property(String key, String value) {
+            properties.put(key, value);
+            return this;
+        }
+
+        public Builder yofacturo(String baseUrl, String apiKey) {
+            return property("yofacturo.base-url", baseUrl).property("yofacturo.api-key", apiKey);
+        }
+
+        public Builder sandbox() {
+            this.sandbox = true;
+            return this;
+        }
+
+        public RunningApp start() {
+            LaunchOptions options = sandbox ? LaunchOptions.parse("--sandbox") : LaunchOptions.parse();
+            Main main = Application.create(options, properties);
+            try {
+                main.start();
+            } catch (RuntimeException e) {
+                main.stop();
+                throw e;
+            }
+            return new RunningApp(main);
+        }
+    }
+}
