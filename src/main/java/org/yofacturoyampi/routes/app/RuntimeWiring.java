@@ -7,6 +7,7 @@ import java.time.format.DateTimeParseException;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Processor;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.MainListenerSupport;
 import org.apache.camel.model.ModelCamelContext;
@@ -20,7 +21,9 @@ import org.yofacturoyampi.routes.delivery.PollFailureLog;
 import org.yofacturoyampi.routes.delivery.RecordKey;
 import org.yofacturoyampi.routes.paging.PageReader;
 import org.yofacturoyampi.routes.paging.PagingRule;
+import org.yofacturoyampi.routes.http.RateLimitGate;
 import org.yofacturoyampi.routes.yofacturo.CamelSessionIssuer;
+import org.yofacturoyampi.routes.yofacturo.ReauthenticateOnRetry;
 import org.yofacturoyampi.routes.yofacturo.SessionTokenCache;
 import org.yofacturoyampi.routes.yofacturo.YoFacturoCredentials;
 
@@ -47,9 +50,16 @@ final class RuntimeWiring extends MainListenerSupport {
 
         yofacturo = new YoFacturoCredentials(property(context, "yofacturo.api-key"), json);
         registry.bind("yofacturoCredentials", yofacturo);
-        registry.bind("yofacturoSession", new SessionTokenCache(
+        SessionTokenCache sessions = new SessionTokenCache(
                 new CamelSessionIssuer(context.createProducerTemplate(), "direct:yofacturo-session-create", json),
-                duration(context, "yofacturo.renew-before", "YOFACTURO_RENEW_BEFORE"), Clock.systemUTC()));
+                duration(context, "yofacturo.renew-before", "YOFACTURO_RENEW_BEFORE"), Clock.systemUTC());
+        registry.bind("yofacturoSession", sessions);
+        registry.bind("yofacturoReauthenticate", new ReauthenticateOnRetry(sessions));
+        RateLimitGate yofacturoLimit = new RateLimitGate("YoFacturo",
+                duration(context, "http.rate-limit-max-wait", "HTTP_RATE_LIMIT_MAX_WAIT"), Clock.systemUTC());
+        registry.bind("yofacturoRateLimit", yofacturoLimit);
+        registry.bind("yofacturoRateLimited", (Processor) yofacturoLimit::onLimited);
+        registry.bind("yofacturoRateLimitWait", (Processor) exchange -> yofacturoLimit.awaitClearance());
         registry.bind("yofacturoListPage", new PageReader(json, "/data", "id", PagingRule.totalPagesInMeta()));
         registry.bind("yofacturoInvoiceBatchState",
                 new DeliveryStateRepository(stateDir.resolve("yofacturo-invoice-batches.state")));

@@ -1,0 +1,240 @@
+package org.yofacturoyampi.routes.yofacturo;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.stream.Stream;
+
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import org.apache.logging.log4j.Level;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.yofacturoyampi.routes.support.LogCapture;
+import org.yofacturoyampi.routes.support.RunningApp;
+import org.yofacturoyampi.routes.support.YoFacturoStub;
+
+class FaultToleranceTest {
+
+    private static final String LIST = "/api/v1/invoice_batches";
+
+    @TempDir
+    Path work;
+
+    private final YoFacturoStub yofacturo = new YoFacturoStub();
+
+    @AfterEach
+    void stopStub() {
+        yofacturo.close();
+    }
+
+    private RunningApp.Builder pollingEverySecond() {
+        return RunningApp.builder(work).yofacturo(yofacturo.baseUrl(), YoFacturoStub.API_KEY)
+                .property("yofacturo.poll-cron", RunningApp.EVERY_SECOND)
+                .property("http.retry-delay", "100");
+    }
+
+    private long files(String dir) throws Exception {
+        Path d = work.resolve("out/yofacturo/" + dir);
+        if (!Files.isDirectory(d)) {
+            return 0;
+        }
+        try (Stream<Path> s = Files.list(d)) {
+            return s.filter(f -> f.toString().endsWith(".json")).count();
+        }
+    }
+
+    private List<LoggedRequest> listRequests() {
+        return yofacturo.server().findAll(getRequestedFor(urlPathEqualTo(LIST)));
+    }
+
+    @Test
+    void aRevokedSessionIsRenewedOnceAndTheRequestSentAgain() throws Exception {
+        // given a first session whose token YoFacturo stops accepting, and a second one it accepts
+        Instant tomorrow = Instant.now().plus(1, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS);
+        yofacturo.server().stubFor(post("/api/v1/auth/sessions").atPriority(1).inScenario("sessions")
+                .whenScenarioStateIs(STARTED).willSetStateTo("second")
+                .willReturn(okJson("{\"session_token\":\"sess_FAKE_REVOKED\",\"expires_at\":\"" + tomorrow + "\"}")));
+        yofacturo.server().stubFor(post("/api/v1/auth/sessions").atPriority(1).inScenario("sessions")
+                .whenScenarioStateIs("second")
+                .willReturn(okJson("{\"session_token\":\"" + YoFacturoStub.TOKEN + "\",\"expires_at\":\"" + tomorrow + "\"}")));
+        yofacturo.listsBatches(YoFacturoStub.batches(3));
+
+        // when a poll runs with the revoked token
+        try (RunningApp app = pollingEverySecond().start()) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> files("invoice-batches") == 3);
+        }
+
+        // then one renewal was made and the refused request was sent again with the new token
+        assertThat(yofacturo.sessionCalls()).isEqualTo(2);
+        assertThat(listRequests().get(0).getHeader("Authorization")).isEqualTo("Bearer sess_FAKE_REVOKED");
+        assertThat(listRequests().get(1).getHeader("Authorization")).isEqualTo("Bearer " + YoFacturoStub.TOKEN);
+    }
+
+    @Test
+    void aSecond401RightAfterAFreshSessionIsAnErrorNotALoop() throws Exception {
+        // given YoFacturo issues sessions but refuses every data call (the stub's default 401)
+        yofacturo.issuesSession("sess_FAKE_USELESS", Instant.now().plus(1, ChronoUnit.DAYS));
+
+        // when one poll runs
+        try (LogCapture log = LogCapture.start();
+             RunningApp app = RunningApp.builder(work).yofacturo(yofacturo.baseUrl(), YoFacturoStub.API_KEY)
+                     .property("yofacturo.poll-cron", "0/3 * * * * ?").start()) {
+            await().atMost(Duration.ofSeconds(8)).until(() -> log.linesAt(Level.WARN).stream()
+                    .anyMatch(l -> l.contains("poll stopped")));
+
+            // then the first poll tried twice (one renewal) and said so in one WARN line, without the token
+            String warn = log.linesAt(Level.WARN).stream().filter(l -> l.contains("poll stopped")).findFirst().get();
+            assertThat(warn).contains("yofacturo-invoice-batches").contains("HTTP 401").doesNotContain("sess_FAKE");
+            assertThat(listRequests()).hasSize(2);
+            assertThat(yofacturo.sessionCalls()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void a429WaitsTheRetryAfterSecondsThenRetries() throws Exception {
+        // given the first list call is rate limited with Retry-After: 2
+        yofacturo.issuesSession().listsBatches(YoFacturoStub.batches(2));
+        yofacturo.server().stubFor(get(urlPathEqualTo(LIST)).atPriority(0).inScenario("limit")
+                .whenScenarioStateIs(STARTED).willSetStateTo("open")
+                .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "2")
+                        .withBody("{\"error\":{\"code\":\"too_many_requests\",\"message\":\"slow down\"}}")));
+
+        // when a poll runs
+        try (RunningApp app = pollingEverySecond().start()) {
+            await().atMost(Duration.ofSeconds(12)).until(() -> files("invoice-batches") == 2);
+        }
+
+        // then the retry came no sooner than 2 seconds after the 429
+        List<LoggedRequest> calls = listRequests();
+        long gap = calls.get(1).getLoggedDate().getTime() - calls.get(0).getLoggedDate().getTime();
+        assertThat(gap).isGreaterThanOrEqualTo(1900);
+    }
+
+    @Test
+    void a429WithoutRetryAfterBacksOffAndRetries() throws Exception {
+        // given the first two list calls are rate limited without Retry-After
+        yofacturo.issuesSession().listsBatches(YoFacturoStub.batches(1));
+        yofacturo.server().stubFor(get(urlPathEqualTo(LIST)).atPriority(0).inScenario("limit")
+                .whenScenarioStateIs(STARTED).willSetStateTo("once")
+                .willReturn(aResponse().withStatus(429)));
+        yofacturo.server().stubFor(get(urlPathEqualTo(LIST)).atPriority(0).inScenario("limit")
+                .whenScenarioStateIs("once").willSetStateTo("open")
+                .willReturn(aResponse().withStatus(429)));
+
+        // when a poll runs
+        try (RunningApp app = pollingEverySecond().start()) {
+            await().atMost(Duration.ofSeconds(12)).until(() -> files("invoice-batches") == 1);
+        }
+
+        // then it waited 1 s, then 2 s (exponential backoff)
+        List<LoggedRequest> calls = listRequests();
+        assertThat(calls.get(1).getLoggedDate().getTime() - calls.get(0).getLoggedDate().getTime())
+                .isGreaterThanOrEqualTo(900);
+        assertThat(calls.get(2).getLoggedDate().getTime() - calls.get(1).getLoggedDate().getTime())
+                .isGreaterThanOrEqualTo(1900);
+    }
+
+    @Test
+    void aBurstOf5xxIsRedeliveredAndTheBatchesArrive() throws Exception {
+        // given the first two list calls fail with 503 and 500
+        yofacturo.issuesSession().listsBatches(YoFacturoStub.batches(2));
+        yofacturo.server().stubFor(get(urlPathEqualTo(LIST)).atPriority(0).inScenario("down")
+                .whenScenarioStateIs(STARTED).willSetStateTo("still").willReturn(aResponse().withStatus(503)));
+        yofacturo.server().stubFor(get(urlPathEqualTo(LIST)).atPriority(0).inScenario("down")
+                .whenScenarioStateIs("still").willSetStateTo("up").willReturn(aResponse().withStatus(500)));
+
+        // when a poll runs
+        try (RunningApp app = pollingEverySecond().start()) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> files("invoice-batches") == 2);
+        }
+
+        // then the same page was asked three times within one poll
+        assertThat(listRequests()).hasSizeGreaterThanOrEqualTo(3);
+    }
+
+    @Test
+    void anOutageEndsThePollCleanlyAndTheNextPollResumes() throws Exception {
+        // given YoFacturo answers 500 to every list call
+        yofacturo.issuesSession();
+        yofacturo.server().stubFor(get(urlPathEqualTo(LIST)).atPriority(0).willReturn(aResponse().withStatus(500)));
+
+        try (LogCapture log = LogCapture.start(); RunningApp app = pollingEverySecond().start()) {
+            // when a poll exhausts its redeliveries
+            await().atMost(Duration.ofSeconds(10)).until(() -> log.all().contains("poll stopped"));
+            // then it says so in one line, without a stack trace
+            String stopped = log.lines().stream().filter(l -> l.contains("poll stopped")).findFirst().get();
+            assertThat(stopped).contains("HTTP 500 from /api/v1/invoice_batches").doesNotContain("\tat ");
+            assertThat(log.linesAt(Level.ERROR)).isEmpty();
+
+            // and when YoFacturo is back, a later poll delivers
+            yofacturo.server().removeStub(yofacturo.server().getStubMappings().stream()
+                    .filter(m -> m.getPriority() != null && m.getPriority() == 0).findFirst().get());
+            yofacturo.listsBatches(YoFacturoStub.batches(2));
+            await().atMost(Duration.ofSeconds(15)).until(() -> files("invoice-batches") == 2);
+        }
+    }
+
+    @Test
+    void aRefusingDownstreamLeavesTheRecordPendingAndALaterPollDeliversIt() throws Exception {
+        // given the batch folder cannot be created (a plain file stands in its place)
+        yofacturo.issuesSession().listsBatches(YoFacturoStub.batches(2));
+        Path blocked = work.resolve("out/yofacturo/invoice-batches");
+        Files.createDirectories(blocked.getParent());
+        Files.writeString(blocked, "not a folder");
+
+        try (LogCapture log = LogCapture.start(); RunningApp app = pollingEverySecond().start()) {
+            // when a poll tries to deliver
+            await().atMost(Duration.ofSeconds(10)).until(() -> log.all().contains("not delivered"));
+            // then the warning names the record and the downstream
+            String warn = log.lines().stream().filter(l -> l.contains("not delivered")).findFirst().get();
+            assertThat(warn).contains("invoice batch 1").contains("file://").contains("invoice-batches");
+
+            // and when the downstream accepts again, the records arrive
+            Files.delete(blocked);
+            await().atMost(Duration.ofSeconds(10)).until(() -> files("invoice-batches") == 2);
+        }
+    }
+
+    @Test
+    void anHttpDownstreamGetsAPostOfTheRecordAndNoneOfTheUpstreamHeaders() throws Exception {
+        // given batches go to an HTTP downstream
+        yofacturo.issuesSession().listsBatches(YoFacturoStub.batches(1));
+        yofacturo.server().stubFor(post("/downstream/batches").willReturn(aResponse().withStatus(200)));
+
+        // when a poll delivers
+        try (RunningApp app = pollingEverySecond()
+                .property("yofacturo.invoice-batches-to", yofacturo.baseUrl() + "/downstream/batches").start()) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> !yofacturo.server()
+                    .findAll(com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(
+                            urlPathEqualTo("/downstream/batches"))).isEmpty());
+        }
+
+        // then it is a POST of the batch JSON, naming the batch, and nothing of the upstream call
+        LoggedRequest delivered = yofacturo.server().findAll(com.github.tomakehurst.wiremock.client.WireMock
+                .postRequestedFor(urlPathEqualTo("/downstream/batches"))).get(0);
+        assertThat(delivered.getBodyAsString()).contains("\"external_batch_id\":\"ext-1\"");
+        assertThat(delivered.getHeader("YoFacturoInvoiceBatchId")).isEqualTo("1");
+        assertThat(delivered.containsHeader("Authorization")).isFalse();
+        assertThat(delivered.containsHeader("api_access_token")).isFalse();
+        assertThat(delivered.getHeaders().keys()).noneMatch(h -> h.toLowerCase().startsWith("camel"));
+        assertThat(delivered.getQueryParams()).isEmpty();
+    }
+
+    private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder okJson(String body) {
+        return aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody(body);
+    }
+}
