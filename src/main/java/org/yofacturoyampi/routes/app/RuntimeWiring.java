@@ -15,6 +15,7 @@ import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.spi.Registry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.yofacturoyampi.routes.delivery.DeadLetterEnvelope;
 import org.yofacturoyampi.routes.delivery.DeliveryFailureLog;
 import org.yofacturoyampi.routes.delivery.DeliveryStateRepository;
 import org.yofacturoyampi.routes.delivery.PollFailureLog;
@@ -47,6 +48,7 @@ final class RuntimeWiring extends MainListenerSupport {
         registry.bind("recordKey", new RecordKey());
         registry.bind("pollFailures", new PollFailureLog());
         registry.bind("deliveryFailures", new DeliveryFailureLog());
+        registry.bind("deadLetterEnvelope", new DeadLetterEnvelope(json));
 
         yofacturo = new YoFacturoCredentials(property(context, "yofacturo.api-key"), json);
         registry.bind("yofacturoCredentials", yofacturo);

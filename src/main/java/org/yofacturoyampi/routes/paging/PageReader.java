@@ -18,6 +18,9 @@ public final class PageReader implements Processor {
 
     public static final String PAGE = "page";
     public static final String NEXT_PAGE = "nextPage";
+    /** After this many unreadable pages in a row a walk stops (the next poll tries again). */
+    static final int MAX_UNREADABLE_IN_A_ROW = 3;
+    private static final String UNREADABLE = "unreadablePages";
 
     private final ObjectMapper json;
     private final String recordsPointer;
@@ -57,7 +60,24 @@ public final class PageReader implements Processor {
         } else {
             exchange.setVariable(NEXT_PAGE, next);
         }
+        exchange.removeVariable(UNREADABLE);
         exchange.getMessage().setBody(records);
+    }
+
+    /**
+     * The page could not be read (it went to the dead letters): go on with the next one, unless several in a row
+     * failed. A page past the end answers an empty list, which ends the walk.
+     */
+    public void skipUnreadable(Exchange exchange) {
+        int inARow = exchange.getVariable(UNREADABLE, 0, Integer.class) + 1;
+        int page = exchange.getVariable(PAGE, 1, Integer.class);
+        if (inARow >= MAX_UNREADABLE_IN_A_ROW) {
+            exchange.removeVariable(NEXT_PAGE);
+            exchange.removeVariable(UNREADABLE);
+        } else {
+            exchange.setVariable(UNREADABLE, inARow);
+            exchange.setVariable(NEXT_PAGE, page + 1);
+        }
     }
 
     private JsonNode parse(byte[] body) {
