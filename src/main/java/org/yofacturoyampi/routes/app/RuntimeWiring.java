@@ -23,8 +23,10 @@ import org.yofacturoyampi.routes.delivery.RecordKey;
 import org.yofacturoyampi.routes.paging.PageReader;
 import org.yofacturoyampi.routes.paging.PagingRule;
 import org.yofacturoyampi.routes.http.RateLimitGate;
+import org.yofacturoyampi.routes.yofacturo.BearerHeader;
 import org.yofacturoyampi.routes.yofacturo.CamelSessionIssuer;
 import org.yofacturoyampi.routes.yofacturo.ReauthenticateOnRetry;
+import org.yofacturoyampi.routes.yofacturo.SessionRequestBody;
 import org.yofacturoyampi.routes.yofacturo.SessionTokenCache;
 import org.yofacturoyampi.routes.yofacturo.YoFacturoCredentials;
 
@@ -51,12 +53,14 @@ final class RuntimeWiring extends MainListenerSupport {
         registry.bind("deadLetterEnvelope", new DeadLetterEnvelope(json));
 
         yofacturo = new YoFacturoCredentials(property(context, "yofacturo.api-key"), json);
-        registry.bind("yofacturoCredentials", yofacturo);
+        registry.bind("yofacturoSessionRequest", new SessionRequestBody(yofacturo));
         SessionTokenCache sessions = new SessionTokenCache(
                 new CamelSessionIssuer(context.createProducerTemplate(), "direct:yofacturo-session-create", json),
                 duration(context, "yofacturo.renew-before", "YOFACTURO_RENEW_BEFORE"), Clock.systemUTC());
         registry.bind("yofacturoSession", sessions);
-        registry.bind("yofacturoReauthenticate", new ReauthenticateOnRetry(sessions));
+        BearerHeader bearer = new BearerHeader(sessions);
+        registry.bind("yofacturoBearer", bearer);
+        registry.bind("yofacturoReauthenticate", new ReauthenticateOnRetry(sessions, bearer));
         RateLimitGate yofacturoLimit = new RateLimitGate("YoFacturo",
                 duration(context, "http.rate-limit-max-wait", "HTTP_RATE_LIMIT_MAX_WAIT"), Clock.systemUTC());
         registry.bind("yofacturoRateLimit", yofacturoLimit);

@@ -10,14 +10,16 @@ import org.apache.camel.Processor;
 public final class ReauthenticateOnRetry implements Processor {
 
     private final SessionTokenCache sessions;
+    private final BearerHeader bearer;
 
-    public ReauthenticateOnRetry(SessionTokenCache sessions) {
+    public ReauthenticateOnRetry(SessionTokenCache sessions, BearerHeader bearer) {
         this.sessions = sessions;
+        this.bearer = bearer;
     }
 
     @Override
     public void process(Exchange exchange) {
-        sessions.invalidateBearer(exchange.getMessage().getHeader("Authorization", String.class));
-        exchange.getMessage().setHeader("Authorization", "Bearer " + sessions.token());
+        sessions.invalidateBearer(exchange.getMessage().getHeader(BearerHeader.AUTHORIZATION, String.class));
+        bearer.process(exchange);
     }
 }

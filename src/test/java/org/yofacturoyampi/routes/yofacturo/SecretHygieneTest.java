@@ -1,0 +1,95 @@
+package org.yofacturoyampi.routes.yofacturo;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.config.Configurator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.yofacturoyampi.routes.support.LogCapture;
+import org.yofacturoyampi.routes.support.RunningApp;
+import org.yofacturoyampi.routes.support.YoFacturoStub;
+
+class SecretHygieneTest {
+
+    private static final String REVOKED_TOKEN = "sess_FAKE_SECRET_REVOKED_7777";
+
+    @TempDir
+    Path work;
+
+    private final YoFacturoStub yofacturo = new YoFacturoStub();
+    private final Level rootBefore = LogManager.getRootLogger().getLevel();
+    private final Level camelBefore = LogManager.getLogger("org.apache.camel").getLevel();
+
+    @AfterEach
+    void restore() {
+        Configurator.setRootLevel(rootBefore);
+        Configurator.setLevel("org.apache.camel", camelBefore);
+        yofacturo.close();
+    }
+
+    @Test
+    void noSecretAppearsInAnyLogLineAtTraceNorInAnyFileWritten() throws Exception {
+        // given a session that gets revoked mid-walk (so a 401 and a renewal happen), a dead letter, and TRACE logs
+        Instant tomorrow = Instant.now().plus(1, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS);
+        yofacturo.server().stubFor(post("/api/v1/auth/sessions").atPriority(1).inScenario("s")
+                .whenScenarioStateIs(STARTED).willSetStateTo("second")
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                        .withBody("{\"session_token\":\"" + REVOKED_TOKEN + "\",\"expires_at\":\"" + tomorrow + "\"}")));
+        yofacturo.issuesSession(YoFacturoStub.TOKEN, tomorrow);
+        yofacturo.server().stubFor(post("/api/v1/auth/sessions").atPriority(1).inScenario("s")
+                .whenScenarioStateIs("second")
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                        .withBody("{\"session_token\":\"" + YoFacturoStub.TOKEN + "\",\"expires_at\":\"" + tomorrow + "\"}")));
+        yofacturo.listsBatches(YoFacturoStub.batches(120)).listsInvoices(1, List.of(YoFacturoStub.invoice(1)));
+        yofacturo.server().stubFor(get(urlPathEqualTo("/api/v1/invoice_batches/2/batch_invoices")).atPriority(0)
+                .willReturn(aResponse().withStatus(200).withBody("<html>not json</html>")));
+        Configurator.setRootLevel(Level.TRACE);
+        Configurator.setLevel("org.apache.camel", Level.TRACE);
+
+        // when a full sync runs
+        try (LogCapture log = LogCapture.start();
+             RunningApp app = RunningApp.builder(work).yofacturo(yofacturo.baseUrl(), YoFacturoStub.API_KEY)
+                     .property("yofacturo.poll-cron", RunningApp.EVERY_SECOND).start()) {
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> Files.exists(work.resolve("out/yofacturo/invoice-batches/120.json")));
+
+            // then the logs were verbose, yet hold no secret
+            assertThat(log.lines().size()).isGreaterThan(1000);
+            assertThat(log.all()).contains("DEBUG").contains("invoice_batches")
+                    .doesNotContain(YoFacturoStub.API_KEY)
+                    .doesNotContain(YoFacturoStub.TOKEN)
+                    .doesNotContain(REVOKED_TOKEN);
+        }
+
+        // and no file written (deliveries, dead letters, state) holds one either
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(work)) {
+            files = walk.filter(Files::isRegularFile).toList();
+        }
+        assertThat(files).anyMatch(f -> f.toString().contains("dead-letter"));
+        for (Path file : files) {
+            assertThat(Files.readString(file)).as(file.toString())
+                    .doesNotContain(YoFacturoStub.API_KEY)
+                    .doesNotContain(YoFacturoStub.TOKEN)
+                    .doesNotContain(REVOKED_TOKEN);
+        }
+    }
+}
