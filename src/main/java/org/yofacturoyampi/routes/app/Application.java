@@ -2,6 +2,9 @@ package org.yofacturoyampi.routes.app;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -44,9 +47,10 @@ public final class Application {
      */
     public static Main create(LaunchOptions options, Map<String, String> overrides) {
         Main main = new Main();
-        main.setPropertyPlaceholderLocations(options.configFiles().stream()
-                .map(f -> "file:" + f)
-                .collect(Collectors.joining(",")));
+        // Camel takes a key from the first location that has it: list the files last-first so later ones win
+        List<String> locations = new ArrayList<>(options.configFiles());
+        Collections.reverse(locations);
+        main.setPropertyPlaceholderLocations(locations.stream().map(f -> "file:" + f).collect(Collectors.joining(",")));
         if (options.routesPattern() != null) {
             main.addOverrideProperty("camel.main.routes-include-pattern", options.routesPattern());
         }

@@ -1,0 +1,127 @@
+package org.yofacturoyampi.routes.app;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.yofacturoyampi.routes.support.YoFacturoStub;
+
+/** The application as its own process, killed or stopped mid-poll, then started again on the same state. */
+class CrashAndShutdownTest {
+
+    private static final int BATCHES = 300;
+
+    @TempDir
+    Path work;
+
+    private final YoFacturoStub yofacturo = new YoFacturoStub().issuesSession();
+    private Process running;
+
+    @AfterEach
+    void cleanUp() {
+        if (running != null) {
+            running.destroyForcibly();
+        }
+        yofacturo.close();
+    }
+
+    private Process launch() throws Exception {
+        Path testConfig = work.resolve("test.properties");
+        Files.writeString(testConfig, String.join("\n",
+                "yofacturo.base-url = " + yofacturo.baseUrl(),
+                "yofacturo.api-key = " + YoFacturoStub.API_KEY,
+                "yofacturo.poll-cron = 0/1 * * * * ?",
+                "output-dir = " + work.resolve("out"),
+                "state-dir = " + work.resolve("state"),
+                // every delivery appends one line, so a record delivered twice shows twice
+                "yofacturo.invoice-batches-to = file:" + work + "?fileName=deliveries.log&fileExist=Append&appendChars=%0A",
+                ""));
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Application.class.getName(),
+                "--config", "config/application.properties", "--config", testConfig.toString());
+        pb.redirectErrorStream(true).redirectOutput(work.resolve("app-" + System.nanoTime() + ".log").toFile());
+        pb.environment().keySet().removeIf(k -> k.startsWith("YOFACTURO_") || k.startsWith("YAMPI_"));
+        running = pb.start();
+        return running;
+    }
+
+    private List<String> deliveries() throws Exception {
+        Path log = work.resolve("deliveries.log");
+        return Files.exists(log) ? Files.readAllLines(log).stream().filter(l -> !l.isBlank()).toList() : List.of();
+    }
+
+    private Map<String, Long> deliveriesPerBatch() throws Exception {
+        return deliveries().stream().map(l -> l.replaceAll(".*\"id\":(\\d+).*", "$1"))
+                .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
+    }
+
+    private void givenSlowBatchesOnThreePages() {
+        yofacturo.listsBatches(YoFacturoStub.batches(BATCHES));
+        // each batch's invoices answer slowly, so a poll takes a few seconds
+        yofacturo.server().stubFor(get(urlPathMatching("/api/v1/invoice_batches/[0-9]+/batch_invoices")).atPriority(4)
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                        .withFixedDelay(15).withBody("{\"data\":[],\"meta\":{\"current_page\":1,\"total_pages\":1,"
+                                + "\"total_count\":0,\"per_page\":100}}")));
+    }
+
+    @Test
+    void afterKillMinus9MidPollARestartDeliversEveryRecordAndRepeatsAtMostTheOneInFlight() throws Exception {
+        // given a poll under way
+        givenSlowBatchesOnThreePages();
+        Process first = launch();
+        await().atMost(Duration.ofSeconds(30)).until(() -> deliveries().size() >= 60);
+
+        // when the process is killed with SIGKILL
+        first.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        int beforeCrash = deliveries().size();
+        assertThat(beforeCrash).isLessThan(BATCHES);
+
+        // and started again on the same state
+        launch();
+        await().atMost(Duration.ofSeconds(60)).until(() -> deliveriesPerBatch().size() == BATCHES);
+        Thread.sleep(1500); // one more poll: it must deliver nothing
+
+        // then every batch arrived, and at most the one in flight at the kill arrived twice
+        Map<String, Long> perBatch = deliveriesPerBatch();
+        assertThat(perBatch).hasSize(BATCHES);
+        long repeated = perBatch.values().stream().filter(n -> n > 1).count();
+        assertThat(repeated).isLessThanOrEqualTo(1);
+        assertThat(perBatch.values()).allMatch(n -> n <= 2);
+    }
+
+    @Test
+    void sigtermStopsAtAPageBoundaryAndTheStateStaysConsistent() throws Exception {
+        // given a poll under way
+        givenSlowBatchesOnThreePages();
+        Process first = launch();
+        await().atMost(Duration.ofSeconds(30)).until(() -> deliveries().size() >= 30);
+
+        // when the process gets SIGTERM
+        first.destroy();
+
+        // then it stops on its own, well within the shutdown timeout
+        assertThat(first.waitFor(25, TimeUnit.SECONDS)).isTrue();
+
+        // and a restart delivers the rest, each batch exactly once in all
+        launch();
+        await().atMost(Duration.ofSeconds(60)).until(() -> deliveriesPerBatch().size() == BATCHES);
+        Thread.sleep(1500);
+        assertThat(deliveriesPerBatch().values()).allMatch(n -> n == 1);
+        assertThat(deliveries()).hasSize(BATCHES);
+    }
+}
