@@ -189,6 +189,43 @@ class FaultToleranceTest {
     }
 
     @Test
+    void aHungApiTimesOutIsRetriedAndThePollEndsCleanly() throws Exception {
+        // given YoFacturo accepts the connection but answers the list only after 5 seconds
+        yofacturo.issuesSession();
+        yofacturo.server().stubFor(get(urlPathEqualTo(LIST)).atPriority(0)
+                .willReturn(aResponse().withStatus(200).withFixedDelay(5000).withBody("{}")));
+
+        try (LogCapture log = LogCapture.start();
+             RunningApp app = pollingEverySecond().property("camel.component.http.response-timeout", "300")
+                     .property("camel.component.http.so-timeout", "300").property("http.retries", "1").start()) {
+            // when a poll runs with a 300 ms read timeout
+            await().atMost(Duration.ofSeconds(10)).until(() -> log.all().contains("poll stopped"));
+
+            // then the request was tried twice (one redelivery) and the poll ended with one line naming the timeout
+            assertThat(listRequests()).hasSizeGreaterThanOrEqualTo(2);
+            String stopped = log.lines().stream().filter(l -> l.contains("poll stopped")).findFirst().get();
+            assertThat(stopped).containsIgnoringCase("timeout");
+        }
+    }
+
+    @Test
+    void aConnectionResetIsRetriedAndTheBatchesArrive() throws Exception {
+        // given the first list call's connection is reset by the peer
+        yofacturo.issuesSession().listsBatches(YoFacturoStub.batches(2));
+        yofacturo.server().stubFor(get(urlPathEqualTo(LIST)).atPriority(0).inScenario("reset")
+                .whenScenarioStateIs(STARTED).willSetStateTo("fine")
+                .willReturn(aResponse().withFault(com.github.tomakehurst.wiremock.http.Fault.CONNECTION_RESET_BY_PEER)));
+
+        // when a poll runs
+        try (RunningApp app = pollingEverySecond().start()) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> files("invoice-batches") == 2);
+        }
+
+        // then the reset request was sent again
+        assertThat(listRequests()).hasSizeGreaterThanOrEqualTo(2);
+    }
+
+    @Test
     void aRefusingDownstreamLeavesTheRecordPendingAndALaterPollDeliversIt() throws Exception {
         // given the batch folder cannot be created (a plain file stands in its place)
         yofacturo.issuesSession().listsBatches(YoFacturoStub.batches(2));
