@@ -1,0 +1,112 @@
+package org.yofacturoyampi.routes.sandbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.yofacturoyampi.routes.sandbox.SandboxSettings.YampiAccount;
+
+class SandboxYampiTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpClient client = HttpClient.newHttpClient();
+    private Sandbox sandbox;
+    private SandboxSettings settings;
+
+    @BeforeEach
+    void start() {
+        settings = SandboxSettings.builder().yampiAccounts(Map.of(1L, new YampiAccount(40, 60, 3, 4, 5, 2))).build();
+        sandbox = Sandbox.start(settings);
+    }
+
+    @AfterEach
+    void stop() {
+        sandbox.close();
+    }
+
+    private HttpResponse<String> get(String path, String token) throws Exception {
+        HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(sandbox.baseUrl() + path)).GET();
+        if (token != null) {
+            r.header("api_access_token", token);
+        }
+        return client.send(r.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private JsonNode user(String path) throws Exception {
+        HttpResponse<String> r = get(path, settings.yampiUserToken());
+        assertThat(r.statusCode()).as(path).isEqualTo(200);
+        return JSON.readTree(r.body());
+    }
+
+    @Test
+    void servesEachResourceWithItsOwnEnvelope() throws Exception {
+        assertThat(user("/api/v1/accounts/1").get("id").asLong()).isEqualTo(1);
+        assertThat(user("/api/v1/accounts/1/conversations?status=all").at("/data/payload")).hasSize(25);
+        assertThat(user("/api/v1/accounts/1/conversations?status=all").at("/data/meta/all_count").asInt()).isEqualTo(60);
+        JsonNode contacts = user("/api/v1/accounts/1/contacts?page=1");
+        assertThat(contacts.get("payload")).hasSize(15);
+        assertThat(contacts.at("/meta/count").asInt()).isEqualTo(40);
+        assertThat(contacts.at("/meta/current_page").isTextual()).isTrue();
+        assertThat(user("/api/v1/accounts/1/inboxes").get("payload")).hasSize(3);
+        assertThat(user("/api/v1/accounts/1/labels").get("payload")).hasSize(4);
+        assertThat(user("/api/v1/accounts/1/agents").isArray()).isTrue();
+        assertThat(user("/api/v1/accounts/1/teams")).hasSize(2);
+    }
+
+    @Test
+    void conversationsDefaultToOpenAndEndWithAShortPage() throws Exception {
+        assertThat(user("/api/v1/accounts/1/conversations?page=1").at("/data/payload"))
+                .allMatch(c -> c.get("status").asText().equals("open"));
+        assertThat(user("/api/v1/accounts/1/conversations?status=all&page=3").at("/data/payload")).hasSize(10);
+        assertThat(user("/api/v1/accounts/1/conversations?status=all&page=4").at("/data/payload")).isEmpty();
+        assertThat(user("/api/v1/accounts/1/contacts?page=3").get("payload")).hasSize(10);
+    }
+
+    @Test
+    void answersTheDocumentedErrorsPerTokenKind() throws Exception {
+        HttpResponse<String> none = get("/api/v1/accounts/1", null);
+        assertThat(none.statusCode()).isEqualTo(401);
+        assertThat(none.body()).isEqualTo("{\"error\":\"Invalid Access Token\"}");
+        assertThat(get("/api/v1/accounts/1/contacts", settings.yampiBotToken()).statusCode()).isEqualTo(403);
+        assertThat(get("/api/v1/accounts/1/conversations", settings.yampiBotToken()).statusCode()).isEqualTo(200);
+        assertThat(get("/api/v1/accounts/2", settings.yampiUserToken()).statusCode()).isEqualTo(404);
+        assertThat(get("/platform/api/v1/accounts/1", settings.yampiPlatformToken()).statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(get("/platform/api/v1/accounts/1/account_users", settings.yampiPlatformToken()).body())
+                .get(0).has("role")).isTrue();
+        assertThat(get("/platform/api/v1/accounts/1", settings.yampiUserToken()).statusCode()).isEqualTo(401);
+        sandbox.yampi().revokeToken(settings.yampiUserToken());
+        assertThat(get("/api/v1/accounts/1", settings.yampiUserToken()).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void postsAMessageWithAUserOrBotToken() throws Exception {
+        HttpResponse<String> r = client.send(HttpRequest.newBuilder(
+                        URI.create(sandbox.baseUrl() + "/api/v1/accounts/1/conversations/100001/messages"))
+                .header("api_access_token", settings.yampiBotToken()).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"content\":\"hola\",\"private\":false}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(sandbox.yampi().postedMessages()).hasSize(1);
+        assertThat(sandbox.yampi().postedMessages().get(0)).containsEntry("content", "hola");
+    }
+
+    @Test
+    void aChangedContactHasDifferentJsonAndRateLimitsAreInjectable() throws Exception {
+        String before = user("/api/v1/accounts/1/contacts?page=1").at("/payload/0").toString();
+        sandbox.yampi().changeContact(1, 1);
+        assertThat(user("/api/v1/accounts/1/contacts?page=1").at("/payload/0").toString()).isNotEqualTo(before);
+        sandbox.yampi().rateLimitNext(1, 2);
+        HttpResponse<String> limited = get("/api/v1/accounts/1", settings.yampiUserToken());
+        assertThat(limited.statusCode()).isEqualTo(429);
+        assertThat(limited.headers().firstValue("Retry-After")).contains("2");
+    }
+}
