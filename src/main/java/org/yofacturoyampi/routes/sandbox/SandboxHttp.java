@@ -76,7 +76,7 @@ final class SandboxHttp {
             return true;
         }
         if (takeOne(failNext)) {
-            json(exchange, failStatus, Map.of("error", Map.of("code", "server_error", "message", "simulated failure")));
+            json(exchange, failStatus, error("server_error", "simulated failure"));
             return true;
         }
         if (takeOne(garbageNext)) {
@@ -102,6 +102,14 @@ final class SandboxHttp {
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(bytes);
         }
+    }
+
+    /** YoFacturo's error body, fields in the documented order. */
+    static Map<String, Object> error(String code, String message) {
+        Map<String, Object> inner = new java.util.LinkedHashMap<>();
+        inner.put("code", code);
+        inner.put("message", message);
+        return Map.of("error", inner);
     }
 
     static Map<String, String> query(HttpExchange exchange) {

@@ -33,7 +33,7 @@ public final class YoFacturoSimulator implements HttpHandler {
     private final SandboxSettings settings;
     private final Clock clock;
     private final SandboxHttp http = new SandboxHttp(
-            Map.of("error", Map.of("code", "too_many_requests", "message", "Rate limit exceeded")));
+            SandboxHttp.error("too_many_requests", "Rate limit exceeded"));
     private final Map<String, Instant> sessions = new ConcurrentHashMap<>();
     private final Map<Long, Integer> versions = new ConcurrentHashMap<>();
     private final List<Map<String, Object>> created = new CopyOnWriteArrayList<>();
@@ -215,12 +215,12 @@ public final class YoFacturoSimulator implements HttpHandler {
         try {
             request = SandboxHttp.JSON.readTree(SandboxHttp.body(exchange)).path("invoice_batch");
         } catch (IOException e) {
-            return new Answer(400, Map.of("error", Map.of("code", "bad_request", "message", "body is not JSON")));
+            return new Answer(400, SandboxHttp.error("bad_request", "body is not JSON"));
         }
         String external = request.path("external_batch_id").asText("");
         if (request.isMissingNode() || external.isEmpty()) {
-            return new Answer(422, Map.of("error",
-                    Map.of("code", "unprocessable_entity", "message", "invoice_batch.external_batch_id is required")));
+            return new Answer(422,
+                    SandboxHttp.error("unprocessable_entity", "invoice_batch.external_batch_id is required"));
         }
         Map<String, List<String>> errors = new LinkedHashMap<>();
         int accepted = 0;
@@ -300,7 +300,7 @@ public final class YoFacturoSimulator implements HttpHandler {
     }
 
     private static void error(HttpExchange exchange, int status, String code, String message) throws IOException {
-        SandboxHttp.json(exchange, status, Map.of("error", Map.of("code", code, "message", message)));
+        SandboxHttp.json(exchange, status, SandboxHttp.error(code, message));
     }
 
     /** page (from 1) and per_page (1..100, default 25), as YoFacturo documents them. */
@@ -332,7 +332,10 @@ public final class YoFacturoSimulator implements HttpHandler {
             meta.put("total_pages", Math.max(1, (total + perPage - 1) / perPage));
             meta.put("total_count", total);
             meta.put("per_page", perPage);
-            return Map.of("data", data, "meta", meta);
+            Map<String, Object> envelope = new LinkedHashMap<>();
+            envelope.put("data", data);
+            envelope.put("meta", meta);
+            return envelope;
         }
     }
 }
