@@ -59,6 +59,7 @@ public final class Application {
             SandboxMode.install(main);
         }
         main.addMainListener(new RuntimeWiring());
+        main.addMainListener(new YampiWiring());
         return main;
     }
 }

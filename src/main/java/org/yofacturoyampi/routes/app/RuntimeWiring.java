@@ -81,7 +81,7 @@ final class RuntimeWiring extends MainListenerSupport {
         }
     }
 
-    private static int switchOff(CamelContext context, String group) {
+    static int switchOff(CamelContext context, String group) {
         int count = 0;
         for (RouteDefinition route : ((ModelCamelContext) context).getRouteDefinitions()) {
             if (group.equals(route.getGroup())) {

@@ -60,6 +60,9 @@ public final class RunningApp implements AutoCloseable {
             properties.put("yofacturo.poll-cron", NEVER);
             properties.put("yofacturo.session-cron", NEVER);
             properties.put("yofacturo.api-key", "");
+            properties.put("yampi.poll-cron", NEVER);
+            properties.put("yampi.api-token", "");
+            properties.put("yampi.account-ids", "");
         }
 
         public Builder property(String key, String value) {
@@ -69,6 +72,13 @@ public final class RunningApp implements AutoCloseable {
 
         public Builder yofacturo(String baseUrl, String apiKey) {
             return property("yofacturo.base-url", baseUrl).property("yofacturo.api-key", apiKey);
+        }
+
+        /** Yampi feeds against {@code baseUrl} with a token of the given kind, polling every second. */
+        public Builder yampi(String baseUrl, String token, String kind, String accountIds) {
+            return property("yampi.base-url", baseUrl).property("yampi.api-token", token)
+                    .property("yampi.token-kind", kind).property("yampi.account-ids", accountIds)
+                    .property("yampi.poll-cron", EVERY_SECOND);
         }
 
         public Builder sandbox() {

@@ -1,0 +1,24 @@
+package org.yofacturoyampi.routes.yampi;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/** The three kinds of Yampi token, all sent in the {@code api_access_token} header. */
+public enum YampiTokenKind {
+    USER, BOT, PLATFORM;
+
+    public static YampiTokenKind parse(String value) {
+        try {
+            return valueOf(value.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("YAMPI_TOKEN_KIND must be one of "
+                    + Arrays.stream(values()).map(YampiTokenKind::label).collect(Collectors.joining(", "))
+                    + ", not '" + value + "'", null);
+        }
+    }
+
+    public String label() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}
