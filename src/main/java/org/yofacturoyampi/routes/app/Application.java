@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 import org.apache.camel.main.Main;
+import org.yofacturoyampi.routes.ConfigurationException;
 
 /** Starts the routes: {@code java -jar target/yofacturo-yampi-routes.jar [--sandbox]}. */
 public final class Application {
@@ -37,8 +38,26 @@ public final class Application {
             }
         }
         Main main = create(options, Map.of());
-        main.run();
+        try {
+            main.run();
+        } catch (RuntimeException e) {
+            ConfigurationException wrong = configurationError(e);
+            if (wrong == null) {
+                throw e;
+            }
+            System.err.println("configuration error: " + wrong.getMessage());
+            System.exit(2);
+        }
         System.exit(main.getExitCode());
+    }
+
+    private static ConfigurationException configurationError(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ConfigurationException wrong) {
+                return wrong;
+            }
+        }
+        return null;
     }
 
     /**

@@ -7,6 +7,7 @@ import java.time.format.DateTimeParseException;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.CamelContext;
+import org.yofacturoyampi.routes.ConfigurationException;
 import org.apache.camel.Processor;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.MainListenerSupport;
@@ -101,8 +102,8 @@ final class RuntimeWiring extends MainListenerSupport {
         try {
             return Duration.parse(value);
         } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException(variable + " must be an ISO-8601 duration such as PT1H or PT30M, not '"
-                    + value + "'", null);
+            throw new ConfigurationException(variable + " must be an ISO-8601 duration such as PT1H or PT30M, not '"
+                    + value + "'");
         }
     }
 }

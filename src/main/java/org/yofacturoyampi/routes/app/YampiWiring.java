@@ -17,6 +17,7 @@ import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.yofacturoyampi.routes.ConfigurationException;
 import org.yofacturoyampi.routes.delivery.DeliveryStateRepository;
 import org.yofacturoyampi.routes.http.RateLimitGate;
 import org.yofacturoyampi.routes.yampi.YampiCatalogue;
@@ -54,6 +55,9 @@ final class YampiWiring extends MainListenerSupport {
         }
         if (accounts.isEmpty()) {
             missing.add("YAMPI_ACCOUNT_IDS");
+        } else if (!accounts.matches("\\d+(\\s*,\\s*\\d+)*")) {
+            throw new ConfigurationException("YAMPI_ACCOUNT_IDS must be account numbers separated by commas, such as "
+                    + "1,42; not '" + accounts + "'");
         }
         YampiTokenKind kind = YampiTokenKind.parse(property(properties, "yampi.token-kind"));
         YampiCatalogue catalogue = YampiCatalogue.read(properties.loadProperties().stringPropertyNames(),

@@ -9,6 +9,8 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
 
+import org.yofacturoyampi.routes.ConfigurationException;
+
 /** The Yampi resources this app knows, read from the {@code yampi.catalogue.<name>.<field>} properties. */
 public final class YampiCatalogue {
 
@@ -50,7 +52,7 @@ public final class YampiCatalogue {
             }
             resources.put(name, new YampiResource(name, field.apply("path"), field.apply("platform-path"),
                     field.apply("query"), field.apply("records"), orDefault(field.apply("id"), "id"),
-                    orDefault(field.apply("paging"), "none"), pageSize.isEmpty() ? 0 : Integer.parseInt(pageSize),
+                    orDefault(field.apply("paging"), "none"), pageSize(name, pageSize),
                     field.apply("count"), Set.copyOf(kinds)));
         }
         return new YampiCatalogue(Map.copyOf(resources));
@@ -62,11 +64,26 @@ public final class YampiCatalogue {
                 .map(name -> {
                     YampiResource r = resources.get(name);
                     if (r == null) {
-                        throw new IllegalArgumentException("YAMPI_RESOURCES names an unknown resource '" + name
-                                + "'; known: " + String.join(", ", new TreeSet<>(resources.keySet())), null);
+                        throw new ConfigurationException("YAMPI_RESOURCES names an unknown resource '" + name
+                                + "'; known: " + String.join(", ", new TreeSet<>(resources.keySet())));
                     }
                     return r;
                 }).toList();
+    }
+
+    private static int pageSize(String name, String value) {
+        if (value.isEmpty()) {
+            return 0;
+        }
+        try {
+            int size = Integer.parseInt(value);
+            if (size > 0) {
+                return size;
+            }
+        } catch (NumberFormatException e) {
+            // said below
+        }
+        throw new ConfigurationException(PREFIX + name + ".page-size must be a whole number above 0, not '" + value + "'");
     }
 
     private static String orDefault(String value, String fallback) {

@@ -3,6 +3,7 @@ package org.yofacturoyampi.routes.yampi;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.yofacturoyampi.routes.ConfigurationException;
 import org.yofacturoyampi.routes.paging.PageReader;
 import org.yofacturoyampi.routes.paging.PagingRule;
 
@@ -47,7 +48,7 @@ public record YampiResource(String name, String path, String platformPath, Strin
             case "none" -> PagingRule.single();
             case "short-page" -> PagingRule.untilShortPage(pageSize);
             case "total-count" -> PagingRule.totalCount(countPointer, pageSize);
-            default -> throw new IllegalArgumentException("yampi.catalogue." + name + ".paging must be none, "
+            default -> throw new ConfigurationException("yampi.catalogue." + name + ".paging must be none, "
                     + "short-page or total-count, not '" + paging + "'");
         };
     }

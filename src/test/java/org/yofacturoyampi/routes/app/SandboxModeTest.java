@@ -28,10 +28,11 @@ class SandboxModeTest {
     }
 
     @Test
-    void withSandboxTheAppPullsTheSimulatedBatchesAndInvoicesIntoJsonFiles() throws Exception {
-        // given the app started with --sandbox (300 generated batches, 1 to 3 invoices each)
+    void withSandboxTheAppPullsTheSimulatedBatchesInvoicesAndYampiRecordsIntoJsonFiles() throws Exception {
+        // given the app started with --sandbox (300 generated batches, 1 to 3 invoices each; Yampi account 1)
         try (RunningApp app = RunningApp.builder(work).sandbox()
-                .property("yofacturo.poll-cron", RunningApp.EVERY_SECOND).start()) {
+                .property("yofacturo.poll-cron", RunningApp.EVERY_SECOND)
+                .property("yampi.poll-cron", RunningApp.EVERY_SECOND).start()) {
 
             // when a poll runs, then every batch and every invoice arrives as a file
             Path batches = work.resolve("out/yofacturo/invoice-batches");
@@ -40,6 +41,7 @@ class SandboxModeTest {
                     .until(() -> count(work.resolve("out/yofacturo/batch-invoices")) == 100 + 100 * 2 + 100 * 3);
             assertThat(new ObjectMapper().readTree(batches.resolve("42.json").toFile()).get("external_batch_id").asText())
                     .isEqualTo("ext-000042");
+            await().atMost(Duration.ofSeconds(10)).until(() -> count(work.resolve("out/yampi/1")) == 115);
         }
     }
 }

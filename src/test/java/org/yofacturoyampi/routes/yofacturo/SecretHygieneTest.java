@@ -23,6 +23,8 @@ import org.apache.logging.log4j.core.config.Configurator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.yofacturoyampi.routes.sandbox.Sandbox;
+import org.yofacturoyampi.routes.sandbox.SandboxSettings;
 import org.yofacturoyampi.routes.support.LogCapture;
 import org.yofacturoyampi.routes.support.RunningApp;
 import org.yofacturoyampi.routes.support.YoFacturoStub;
@@ -90,6 +92,44 @@ class SecretHygieneTest {
                     .doesNotContain(YoFacturoStub.API_KEY)
                     .doesNotContain(YoFacturoStub.TOKEN)
                     .doesNotContain(REVOKED_TOKEN);
+        }
+    }
+
+    @Test
+    void noYampiTokenAppearsInAnyLogLineAtTraceNorInAnyFileWritten() throws Exception {
+        // given the Yampi sandbox, a 429 and a 503 on the way, and TRACE logs
+        SandboxSettings settings = SandboxSettings.builder().build();
+        String token = settings.yampiUserToken();
+        Configurator.setRootLevel(Level.TRACE);
+        Configurator.setLevel("org.apache.camel", Level.TRACE);
+        try (Sandbox sandbox = Sandbox.start(settings); LogCapture log = LogCapture.start()) {
+            sandbox.yampi().rateLimitNext(1, 1);
+            sandbox.yampi().failNext(1, 503);
+
+            // when a full sync of every default resource runs
+            try (RunningApp app = RunningApp.builder(work).yampi(sandbox.baseUrl(), token, "user", "1").start()) {
+                await().atMost(Duration.ofSeconds(30)).until(() -> jsonFiles(work.resolve("out/yampi/1")) == 115);
+            }
+
+            // then the logs were verbose, yet hold no token
+            assertThat(log.lines().size()).isGreaterThan(1000);
+            assertThat(log.all()).contains("/api/v1/accounts/1/contacts").doesNotContain(token);
+        }
+
+        // and no file written holds it either
+        try (Stream<Path> walk = Files.walk(work)) {
+            for (Path file : walk.filter(Files::isRegularFile).toList()) {
+                assertThat(Files.readString(file)).as(file.toString()).doesNotContain(token);
+            }
+        }
+    }
+
+    private static long jsonFiles(Path dir) throws Exception {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            return walk.filter(f -> f.toString().endsWith(".json")).count();
         }
     }
 }
