@@ -23,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.yofacturoyampi.routes.sandbox.RecordedRequest;
 import org.yofacturoyampi.routes.sandbox.Sandbox;
 import org.yofacturoyampi.routes.sandbox.SandboxSettings;
+import org.yofacturoyampi.routes.support.JsonFiles;
 import org.yofacturoyampi.routes.support.RunningApp;
 
 /** The Yampi feeds against the sandbox's Yampi: account 1 has 40 contacts, 60 conversations, 3 inboxes, 4 labels, 5 agents, 2 teams. */
@@ -47,13 +48,7 @@ class YampiPollingTest {
     }
 
     private long files(String dir) throws Exception {
-        Path path = work.resolve("out/yampi/1").resolve(dir);
-        if (!Files.isDirectory(path)) {
-            return 0;
-        }
-        try (Stream<Path> list = Files.list(path)) {
-            return list.filter(f -> f.getFileName().toString().endsWith(".json")).count();
-        }
+        return JsonFiles.in(work.resolve("out/yampi/1").resolve(dir));
     }
 
     private List<RecordedRequest> requestsTo(String path) {

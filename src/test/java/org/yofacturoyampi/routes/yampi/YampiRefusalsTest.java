@@ -3,12 +3,10 @@ package org.yofacturoyampi.routes.yampi;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import org.apache.logging.log4j.Level;
 import org.junit.jupiter.api.AfterEach;
@@ -18,6 +16,7 @@ import org.yofacturoyampi.routes.sandbox.RecordedRequest;
 import org.yofacturoyampi.routes.sandbox.Sandbox;
 import org.yofacturoyampi.routes.sandbox.SandboxSettings;
 import org.yofacturoyampi.routes.sandbox.SandboxSettings.YampiAccount;
+import org.yofacturoyampi.routes.support.JsonFiles;
 import org.yofacturoyampi.routes.support.LogCapture;
 import org.yofacturoyampi.routes.support.RunningApp;
 
@@ -35,13 +34,7 @@ class YampiRefusalsTest {
     }
 
     private long files(String dir) throws Exception {
-        Path path = work.resolve("out/yampi").resolve(dir);
-        if (!Files.isDirectory(path)) {
-            return 0;
-        }
-        try (Stream<Path> list = Files.list(path)) {
-            return list.filter(f -> f.getFileName().toString().endsWith(".json")).count();
-        }
+        return JsonFiles.in(work.resolve("out/yampi").resolve(dir));
     }
 
     private static List<String> linesContaining(LogCapture log, Level level, String text) {

@@ -16,13 +16,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.stream.Stream;
 
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import org.apache.logging.log4j.Level;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.yofacturoyampi.routes.support.JsonFiles;
 import org.yofacturoyampi.routes.support.LogCapture;
 import org.yofacturoyampi.routes.support.RunningApp;
 import org.yofacturoyampi.routes.support.YoFacturoStub;
@@ -48,13 +48,7 @@ class FaultToleranceTest {
     }
 
     private long files(String dir) throws Exception {
-        Path d = work.resolve("out/yofacturo/" + dir);
-        if (!Files.isDirectory(d)) {
-            return 0;
-        }
-        try (Stream<Path> s = Files.list(d)) {
-            return s.filter(f -> f.toString().endsWith(".json")).count();
-        }
+        return JsonFiles.in(work.resolve("out/yofacturo/" + dir));
     }
 
     private List<LoggedRequest> listRequests() {

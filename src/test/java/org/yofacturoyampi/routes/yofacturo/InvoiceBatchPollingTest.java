@@ -10,14 +10,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
+import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.yofacturoyampi.routes.support.JsonFiles;
 import org.yofacturoyampi.routes.support.RunningApp;
 import org.yofacturoyampi.routes.support.YoFacturoStub;
 
@@ -47,13 +48,7 @@ class InvoiceBatchPollingTest {
     }
 
     private long batchFiles() throws Exception {
-        Path dir = work.resolve("out/yofacturo/invoice-batches");
-        if (!Files.isDirectory(dir)) {
-            return 0;
-        }
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(f -> f.getFileName().toString().endsWith(".json")).count();
-        }
+        return JsonFiles.in(work.resolve("out/yofacturo/invoice-batches"));
     }
 
     @Test
