@@ -2,14 +2,17 @@ package org.yofacturoyampi.routes.app;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.main.Main;
 import org.yofacturoyampi.routes.ConfigurationException;
+import org.yofacturoyampi.routes.trigger.FeedRuns;
 
 /** Starts the routes: {@code java -jar target/yofacturo-yampi-routes.jar [--sandbox]}. */
 public final class Application {
@@ -77,8 +80,9 @@ public final class Application {
         if (options.sandbox()) {
             SandboxMode.install(main);
         }
-        main.addMainListener(new RuntimeWiring());
-        main.addMainListener(new YampiWiring());
+        FeedRuns feeds = new FeedRuns(new ObjectMapper(), Clock.systemUTC());
+        main.addMainListener(new RuntimeWiring(feeds));
+        main.addMainListener(new YampiWiring(feeds));
         return main;
     }
 }

@@ -22,6 +22,8 @@ import org.yofacturoyampi.routes.delivery.DeliveryStateRepository;
 import org.yofacturoyampi.routes.delivery.PollFailureLog;
 import org.yofacturoyampi.routes.delivery.RecordKey;
 import org.yofacturoyampi.routes.paging.PageReader;
+import org.yofacturoyampi.routes.trigger.FeedRuns;
+import org.yofacturoyampi.routes.trigger.SyncTriggers;
 import org.yofacturoyampi.routes.paging.PagingRule;
 import org.yofacturoyampi.routes.http.RateLimitGate;
 import org.yofacturoyampi.routes.yofacturo.BearerHeader;
@@ -39,7 +41,12 @@ final class RuntimeWiring extends MainListenerSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger(RuntimeWiring.class);
 
+    private final FeedRuns feeds;
     private YoFacturoCredentials yofacturo;
+
+    RuntimeWiring(FeedRuns feeds) {
+        this.feeds = feeds;
+    }
 
     @Override
     public void beforeConfigure(BaseMainSupport main) {
@@ -48,6 +55,8 @@ final class RuntimeWiring extends MainListenerSupport {
         ObjectMapper json = new ObjectMapper();
         Path stateDir = Path.of(property(context, "state-dir"));
 
+        registry.bind("feedRuns", feeds);
+        registry.bind("syncTriggers", new SyncTriggers(context.createProducerTemplate(), json));
         registry.bind("recordKey", new RecordKey());
         registry.bind("pollFailures", new PollFailureLog());
         registry.bind("deliveryFailures", new DeliveryFailureLog());
@@ -76,7 +85,9 @@ final class RuntimeWiring extends MainListenerSupport {
 
     @Override
     public void afterConfigure(BaseMainSupport main) {
-        if (!yofacturo.isConfigured()) {
+        if (yofacturo.isConfigured()) {
+            feeds.register("yofacturo-invoice-batches", "yofacturo-invoice-batches");
+        } else {
             int off = switchOff(main.getCamelContext(), "yofacturo");
             LOG.warn("YoFacturo feeds are off ({} routes not started): set YOFACTURO_API_KEY, or run with --sandbox", off);
         }

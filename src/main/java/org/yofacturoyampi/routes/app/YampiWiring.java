@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -20,6 +21,7 @@ import org.slf4j.LoggerFactory;
 import org.yofacturoyampi.routes.ConfigurationException;
 import org.yofacturoyampi.routes.delivery.DeliveryStateRepository;
 import org.yofacturoyampi.routes.http.RateLimitGate;
+import org.yofacturoyampi.routes.trigger.FeedRuns;
 import org.yofacturoyampi.routes.yampi.YampiCatalogue;
 import org.yofacturoyampi.routes.yampi.YampiPages;
 import org.yofacturoyampi.routes.yampi.YampiRefusals;
@@ -38,8 +40,14 @@ final class YampiWiring extends MainListenerSupport {
     private static final Logger LOG = LoggerFactory.getLogger(YampiWiring.class);
     private static final String TEMPLATE = "yampi-resource-poll";
 
+    private final FeedRuns feeds;
     private final List<String> missing = new ArrayList<>();
+    private List<String> accountIds = List.of();
     private List<YampiResource> polled = List.of();
+
+    YampiWiring(FeedRuns feeds) {
+        this.feeds = feeds;
+    }
 
     @Override
     public void beforeConfigure(BaseMainSupport main) {
@@ -58,6 +66,8 @@ final class YampiWiring extends MainListenerSupport {
         } else if (!accounts.matches("\\d+(\\s*,\\s*\\d+)*")) {
             throw new ConfigurationException("YAMPI_ACCOUNT_IDS must be account numbers separated by commas, such as "
                     + "1,42; not '" + accounts + "'");
+        } else {
+            accountIds = Arrays.stream(accounts.split(",")).map(String::trim).toList();
         }
         YampiTokenKind kind = YampiTokenKind.parse(property(properties, "yampi.token-kind"));
         YampiCatalogue catalogue = YampiCatalogue.read(properties.loadProperties().stringPropertyNames(),
@@ -98,6 +108,7 @@ final class YampiWiring extends MainListenerSupport {
                     .routeId("yampi-" + resource.name())
                     .parameter("resource", resource.name())
                     .add();
+            feeds.register("yampi-" + resource.name(), "yampi-resource-walk", resource.name(), accountIds);
         }
     }
 

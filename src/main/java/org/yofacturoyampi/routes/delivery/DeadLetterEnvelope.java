@@ -11,6 +11,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePropertyKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.yofacturoyampi.routes.trigger.SyncReport;
 import org.yofacturoyampi.routes.paging.PageReader;
 
 /**
@@ -31,7 +32,8 @@ public final class DeadLetterEnvelope {
     public void wrap(Exchange exchange) throws JsonProcessingException {
         Throwable cause = exchange.getProperty(ExchangePropertyKey.EXCEPTION_CAUGHT, Throwable.class);
         byte[] raw = exchange.getMessage().getBody(byte[].class);
-        String feed = exchange.getFromRouteId();
+        SyncReport report = SyncReport.of(exchange);
+        String feed = report != null ? report.feed() : exchange.getFromRouteId();
         String path = exchange.getVariable("path", String.class);
         Object page = exchange.getVariable(PageReader.PAGE);
 
@@ -48,5 +50,6 @@ public final class DeadLetterEnvelope {
         exchange.getMessage().setBody(json.writeValueAsString(letter));
         LOG.warn("{}: page {} of {} is not the documented JSON ({}); sent to the dead letters, the walk goes on",
                 feed, page, path, FailureDescription.of(cause));
+        SyncReport.error(exchange, "page " + page + " of " + path + " is not the documented JSON: dead letter");
     }
 }

@@ -5,6 +5,7 @@ import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.util.URISupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.yofacturoyampi.routes.trigger.SyncReport;
 
 /**
  * One WARN line when a record could not be delivered: which record, which downstream, why. The record is not marked
@@ -23,7 +24,9 @@ public final class DeliveryFailureLog {
         if (downstream == null) {
             downstream = exchange.getProperty(ExchangePropertyKey.TO_ENDPOINT, String.class);
         }
-        LOG.warn("{} {} not delivered{}: {}; it stays pending and is retried at the next poll", kind, id,
-                downstream == null ? "" : " to " + URISupport.sanitizeUri(downstream), FailureDescription.of(cause));
+        String failure = kind + " " + id + " not delivered"
+                + (downstream == null ? "" : " to " + URISupport.sanitizeUri(downstream)) + ": " + FailureDescription.of(cause);
+        LOG.warn("{}; it stays pending and is retried at the next poll", failure);
+        SyncReport.error(exchange, failure);
     }
 }

@@ -4,6 +4,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePropertyKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.yofacturoyampi.routes.trigger.SyncReport;
 
 /** One WARN line when a poll cycle stops early, naming the feed and the cause, without a stack trace. */
 public final class PollFailureLog {
@@ -13,7 +14,21 @@ public final class PollFailureLog {
     public void report(Exchange exchange) {
         Throwable cause = exchange.getProperty(ExchangePropertyKey.EXCEPTION_CAUGHT, Throwable.class);
         Object page = exchange.getVariable("page");
-        LOG.warn("{}: poll stopped{}: {}; the next poll starts over and skips what was delivered",
-                exchange.getFromRouteId(), page == null ? "" : " at page " + page, FailureDescription.of(cause));
+        String stopped = "poll stopped" + (page == null ? "" : " at page " + page) + ": " + FailureDescription.of(cause);
+        LOG.warn("{}: {}; the next poll starts over and skips what was delivered", feed(exchange), stopped);
+        SyncReport.error(exchange, stopped);
+    }
+
+    /** The poll did not start (no session: the token cache already said why, once); DEBUG only. */
+    public void skipped(Exchange exchange) {
+        Throwable cause = exchange.getProperty(ExchangePropertyKey.EXCEPTION_CAUGHT, Throwable.class);
+        String skipped = "poll skipped: " + (cause == null ? "" : cause.getMessage());
+        LOG.debug("{}: {}", feed(exchange), skipped);
+        SyncReport.error(exchange, skipped);
+    }
+
+    private static String feed(Exchange exchange) {
+        SyncReport report = SyncReport.of(exchange);
+        return report != null ? report.feed() : exchange.getFromRouteId();
     }
 }

@@ -29,6 +29,8 @@ public final class Sandbox implements AutoCloseable {
     }
 
     public static Sandbox start(SandboxSettings settings) {
+        // answer at once: without TCP_NODELAY the JDK server's small responses wait ~40 ms on delayed ACKs
+        System.setProperty("sun.net.httpserver.nodelay", "true");
         try {
             HttpServer server = HttpServer.create(
                     new InetSocketAddress(InetAddress.getLoopbackAddress(), settings.port), 128);

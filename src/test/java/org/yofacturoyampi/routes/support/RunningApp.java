@@ -1,5 +1,8 @@
 package org.yofacturoyampi.routes.support;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -39,6 +42,11 @@ public final class RunningApp implements AutoCloseable {
         return context().getRegistry().lookupByNameAndType(name, type);
     }
 
+    /** The port of the embedded HTTP server. */
+    public int httpPort() {
+        return Integer.parseInt(context().resolvePropertyPlaceholders("{{server.port}}"));
+    }
+
     public boolean isRouteStarted(String routeId) {
         return context().getRouteController().getRouteStatus(routeId) == ServiceStatus.Started;
     }
@@ -63,6 +71,18 @@ public final class RunningApp implements AutoCloseable {
             properties.put("yampi.poll-cron", NEVER);
             properties.put("yampi.api-token", "");
             properties.put("yampi.account-ids", "");
+            properties.put("triggers.dir", workDir.resolve("in/triggers").toString());
+            properties.put("triggers.poll-delay", "200");
+            properties.put("server.host", "127.0.0.1");
+            properties.put("server.port", String.valueOf(freePort()));
+        }
+
+        private static int freePort() {
+            try (ServerSocket socket = new ServerSocket(0)) {
+                return socket.getLocalPort();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
 
         public Builder property(String key, String value) {

@@ -1,0 +1,115 @@
+package org.yofacturoyampi.routes.trigger;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.Semaphore;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The feeds that can be run, and their runs: the route {@code sync} (routes/sync.yaml) calls {@link #begin} and
+ * {@link #end} around every run, scheduled or triggered. A feed runs once at a time: a run asked for while another
+ * run of the same feed is under way waits for it to end, then runs.
+ */
+public final class FeedRuns {
+
+    public static final String FEED = "SyncFeed";
+    public static final String ACCOUNT = "SyncAccount";
+    public static final String TRIGGER = "SyncTrigger";
+    /** Exchange variables the feed's walk route reads. */
+    public static final String ENTRY = "feedEntry";
+    public static final String ACCOUNTS = "accountIds";
+    public static final String RESOURCE = "resource";
+
+    private static final Logger LOG = LoggerFactory.getLogger(FeedRuns.class);
+    private static final String HOLDS_LOCK = "SyncHoldsFeedLock";
+
+    private record Feed(String name, String entry, String resource, List<String> accounts) {
+    }
+
+    private final Map<String, Feed> feeds = new ConcurrentSkipListMap<>();
+    private final Map<String, Semaphore> locks = new ConcurrentHashMap<>();
+    private final ObjectMapper json;
+    private final Clock clock;
+
+    public FeedRuns(ObjectMapper json, Clock clock) {
+        this.json = json;
+        this.clock = clock;
+    }
+
+    /** A feed without accounts (YoFacturo): its walk route is {@code direct:<entry>}. */
+    public void register(String name, String entry) {
+        feeds.put(name, new Feed(name, entry, null, List.of()));
+    }
+
+    /** A Yampi feed: one resource, walked for each of these accounts unless a trigger names one. */
+    public void register(String name, String entry, String resource, List<String> accounts) {
+        feeds.put(name, new Feed(name, entry, resource, List.copyOf(accounts)));
+    }
+
+    public List<String> feedNames() {
+        return List.copyOf(feeds.keySet());
+    }
+
+    public void begin(Exchange exchange) throws InterruptedException {
+        String name = exchange.getMessage().getHeader(FEED, String.class);
+        String account = exchange.getMessage().getHeader(ACCOUNT, String.class);
+        String trigger = exchange.getMessage().getHeader(TRIGGER, "schedule", String.class);
+        Feed feed = name == null ? null : feeds.get(name);
+        if (feed == null) {
+            throw new BadTriggerException("unknown feed '" + name + "'; "
+                    + (feeds.isEmpty() ? "no feed is configured (see the start-up log)" : "feeds: " + String.join(", ", feeds.keySet())));
+        }
+        if (account != null && !feed.accounts().contains(account)) {
+            throw new BadTriggerException(feed.accounts().isEmpty()
+                    ? "feed '" + name + "' has no accounts; send it without \"account\""
+                    : "account '" + account + "' is not polled by '" + name + "'; YAMPI_ACCOUNT_IDS has "
+                            + String.join(", ", feed.accounts()));
+        }
+        Semaphore lock = locks.computeIfAbsent(name, n -> new Semaphore(1));
+        if (!lock.tryAcquire()) {
+            LOG.info("{} ({}): waiting for the run under way to end", name, trigger);
+            lock.acquire();
+        }
+        exchange.setProperty(HOLDS_LOCK, true);
+        exchange.setProperty(SyncReport.PROPERTY, new SyncReport(name, account, trigger, clock));
+        exchange.setVariable(ENTRY, feed.entry());
+        exchange.setVariable(RESOURCE, feed.resource());
+        exchange.setVariable(ACCOUNTS, account != null ? account : String.join(",", feed.accounts()));
+    }
+
+    /** Ends the run: releases the feed, logs one line, and leaves the report (JSON) as the body. */
+    public void end(Exchange exchange) throws JsonProcessingException {
+        SyncReport report = SyncReport.of(exchange);
+        if (Boolean.TRUE.equals(exchange.getProperty(HOLDS_LOCK))) {
+            exchange.removeProperty(HOLDS_LOCK);
+            locks.get(report.feed()).release();
+        }
+        if (report == null) {
+            return;
+        }
+        report.finish();
+        if (report.errorCount() > 0) {
+            LOG.warn("{}", report.summary());
+        } else {
+            LOG.info("{}", report.summary());
+        }
+        exchange.getMessage().setBody(json.writeValueAsString(report.toMap()));
+        exchange.getMessage().setHeader("SyncOutcome", report.errorCount() == 0 ? "ok" : "errors");
+    }
+
+    /** Called by the delivery routes once the downstream accepted a record. */
+    public void delivered(Exchange exchange) {
+        SyncReport report = SyncReport.of(exchange);
+        if (report != null) {
+            report.delivered(exchange.getVariable("recordKind", "record", String.class));
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package org.yofacturoyampi.routes.trigger;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.apache.camel.Exchange;
+
+/**
+ * What one run of a feed did: records delivered per kind, and the errors met. Kept in an exchange property, so the
+ * split copies of the run's exchange add to the same report.
+ */
+public final class SyncReport {
+
+    public static final String PROPERTY = "SyncReport";
+    private static final int MAX_ERRORS = 20;
+
+    private final String feed;
+    private final String account;
+    private final String trigger;
+    private final Clock clock;
+    private final Instant started;
+    private final Map<String, AtomicInteger> delivered = new ConcurrentSkipListMap<>();
+    private final List<String> errors = new ArrayList<>();
+    private int errorCount;
+    private volatile Duration took;
+
+    SyncReport(String feed, String account, String trigger, Clock clock) {
+        this.feed = feed;
+        this.account = account;
+        this.trigger = trigger;
+        this.clock = clock;
+        this.started = clock.instant();
+    }
+
+    /** The report of the run this exchange belongs to, or null outside a run. */
+    public static SyncReport of(Exchange exchange) {
+        return exchange.getProperty(PROPERTY, SyncReport.class);
+    }
+
+    public static void error(Exchange exchange, String error) {
+        SyncReport report = of(exchange);
+        if (report != null) {
+            report.error(error);
+        }
+    }
+
+    public void delivered(String kind) {
+        delivered.computeIfAbsent(kind, k -> new AtomicInteger()).incrementAndGet();
+    }
+
+    public synchronized void error(String error) {
+        errorCount++;
+        if (errors.size() < MAX_ERRORS) {
+            errors.add(error);
+        }
+    }
+
+    void finish() {
+        took = Duration.between(started, clock.instant());
+    }
+
+    public String feed() {
+        return feed;
+    }
+
+    public int deliveredTotal() {
+        return delivered.values().stream().mapToInt(AtomicInteger::get).sum();
+    }
+
+    public synchronized int errorCount() {
+        return errorCount;
+    }
+
+    /** The report as JSON-ready fields. */
+    public synchronized Map<String, Object> toMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("feed", feed);
+        if (account != null) {
+            m.put("account", account);
+        }
+        m.put("trigger", trigger);
+        m.put("started_at", started.toString());
+        m.put("duration_ms", took == null ? null : took.toMillis());
+        m.put("outcome", errorCount == 0 ? "ok" : "errors");
+        m.put("delivered_total", deliveredTotal());
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        delivered.forEach((kind, n) -> counts.put(kind, n.get()));
+        m.put("delivered", counts);
+        m.put("error_count", errorCount);
+        m.put("errors", List.copyOf(errors));
+        return m;
+    }
+
+    /** One line: "yampi-contacts [account 1] (file t.json): 3 delivered (3 Yampi contacts record), 0 errors in 0.4 s". */
+    public synchronized String summary() {
+        StringBuilder s = new StringBuilder(feed);
+        if (account != null) {
+            s.append(" [account ").append(account).append(']');
+        }
+        s.append(" (").append(trigger).append("): ").append(deliveredTotal()).append(" delivered");
+        if (!delivered.isEmpty()) {
+            List<String> parts = new ArrayList<>();
+            delivered.forEach((kind, n) -> parts.add(n.get() + " " + kind));
+            s.append(" (").append(String.join(", ", parts)).append(')');
+        }
+        s.append(", ").append(errorCount).append(errorCount == 1 ? " error" : " errors");
+        if (took != null) {
+            s.append(String.format(" in %.1f s", took.toMillis() / 1000.0));
+        }
+        return s.toString();
+    }
+}

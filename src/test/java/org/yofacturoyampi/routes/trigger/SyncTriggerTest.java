@@ -1,0 +1,149 @@
+package org.yofacturoyampi.routes.trigger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.logging.log4j.Level;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.yofacturoyampi.routes.sandbox.Sandbox;
+import org.yofacturoyampi.routes.sandbox.SandboxSettings;
+import org.yofacturoyampi.routes.support.JsonFiles;
+import org.yofacturoyampi.routes.support.LogCapture;
+import org.yofacturoyampi.routes.support.RunningApp;
+
+/** Feeds run on demand: a message on direct:sync, a dropped trigger file, an HTTP POST. Schedules never fire here. */
+class SyncTriggerTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path work;
+
+    private final SandboxSettings settings = SandboxSettings.builder().batchCount(30).invoicesPerBatch(1).build();
+    private final Sandbox sandbox = Sandbox.start(settings);
+
+    @AfterEach
+    void stopSandbox() {
+        sandbox.close();
+    }
+
+    private RunningApp start() {
+        return RunningApp.builder(work)
+                .yofacturo(sandbox.baseUrl(), settings.yofacturoApiKey())
+                .yampi(sandbox.baseUrl(), settings.yampiUserToken(), "user", "1")
+                .property("yampi.poll-cron", RunningApp.NEVER)
+                .start();
+    }
+
+    private void dropTrigger(String name, String content) throws Exception {
+        Path dir = Files.createDirectories(work.resolve("in/triggers"));
+        Path temp = Files.writeString(dir.resolve("." + name + ".tmp"), content);
+        Files.move(temp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static HttpResponse<String> post(RunningApp app, String body) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.httpPort() + "/sync"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void aMessageOnDirectSyncRunsTheFeedAndAnswersWithWhatItDid() throws Exception {
+        try (RunningApp app = start()) {
+            // when another route asks for the invoice batches now
+            String answer = app.context().createProducerTemplate()
+                    .requestBodyAndHeader("direct:sync", null, "SyncFeed", "yofacturo-invoice-batches", String.class);
+
+            // then the feed ran to the end before the answer, and the answer counts what was delivered
+            JsonNode report = JSON.readTree(answer);
+            assertThat(report.get("outcome").asText()).isEqualTo("ok");
+            assertThat(report.get("delivered").get("invoice batch").asInt()).isEqualTo(30);
+            assertThat(report.get("delivered").get("batch invoice").asInt()).isEqualTo(30);
+            assertThat(JsonFiles.in(work.resolve("out/yofacturo/invoice-batches"))).isEqualTo(30);
+        }
+    }
+
+    @Test
+    void aDroppedTriggerFileRunsTheFeedForItsAccountAndLeavesTheReportBesideIt() throws Exception {
+        try (RunningApp app = start()) {
+            // when a trigger for the contacts of account 1 is dropped
+            dropTrigger("sync-contacts.json", "{\"feed\": \"yampi-contacts\", \"account\": \"1\"}");
+
+            // then the trigger moves to .done/ with its report, and the contacts were delivered
+            Path report = work.resolve("in/triggers/.done/sync-contacts.report.json");
+            await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(report));
+            assertThat(work.resolve("in/triggers/.done/sync-contacts.json")).exists();
+            assertThat(work.resolve("in/triggers/sync-contacts.json")).doesNotExist();
+            JsonNode r = JSON.readTree(report.toFile());
+            assertThat(r.get("feed").asText()).isEqualTo("yampi-contacts");
+            assertThat(r.get("account").asText()).isEqualTo("1");
+            assertThat(r.get("delivered_total").asInt()).isEqualTo(40);
+            assertThat(JsonFiles.in(work.resolve("out/yampi/1/contacts"))).isEqualTo(40);
+            // and only contacts were asked of Yampi
+            assertThat(sandbox.yampi().recordedRequests()).allSatisfy(
+                    req -> assertThat(req.path()).isEqualTo("/api/v1/accounts/1/contacts"));
+        }
+    }
+
+    @Test
+    void anHttpPostRunsTheFeedAndAnswersWithTheReport() throws Exception {
+        try (RunningApp app = start()) {
+            HttpResponse<String> response = post(app, "{\"feed\": \"yampi-teams\"}");
+
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
+            assertThat(JSON.readTree(response.body()).get("delivered_total").asInt()).isEqualTo(2);
+            assertThat(JsonFiles.in(work.resolve("out/yampi/1/teams"))).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void anHttpTriggerForAnUnknownFeedGets400NamingTheFeeds() throws Exception {
+        try (LogCapture log = LogCapture.start(); RunningApp app = start()) {
+            HttpResponse<String> response = post(app, "{\"feed\": \"invoices\"}");
+
+            assertThat(response.statusCode()).isEqualTo(400);
+            assertThat(JSON.readTree(response.body()).get("error").asText())
+                    .contains("unknown feed 'invoices'", "yofacturo-invoice-batches", "yampi-contacts");
+            assertThat(log.linesAt(Level.WARN)).anyMatch(l -> l.contains("sync trigger refused (http)"));
+            assertThat(sandbox.yampi().requestCount()).isZero();
+        }
+    }
+
+    @Test
+    void anHttpTriggerForAnAccountNotPolledGets400() throws Exception {
+        try (RunningApp app = start()) {
+            HttpResponse<String> response = post(app, "{\"feed\": \"yampi-contacts\", \"account\": \"9\"}");
+
+            assertThat(response.statusCode()).isEqualTo(400);
+            assertThat(response.body()).contains("account '9'", "YAMPI_ACCOUNT_IDS");
+        }
+    }
+
+    @Test
+    void aMalformedTriggerFileIsMovedAsideWithTheReasonAndNothingRuns() throws Exception {
+        try (LogCapture log = LogCapture.start(); RunningApp app = start()) {
+            dropTrigger("broken.json", "{\"feed\": \"yampi-contacts\"");
+
+            Path report = work.resolve("in/triggers/.failed/broken.report.json");
+            await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(report));
+            assertThat(work.resolve("in/triggers/.failed/broken.json")).hasContent("{\"feed\": \"yampi-contacts\"");
+            assertThat(JSON.readTree(report.toFile()).get("error").asText()).contains("not JSON");
+            assertThat(log.linesAt(Level.WARN)).anyMatch(l -> l.contains("sync trigger refused (file broken.json)"));
+            assertThat(sandbox.yampi().requestCount()).isZero();
+        }
+    }
+}
