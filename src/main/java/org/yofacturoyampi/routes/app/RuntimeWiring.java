@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
 import org.yofacturoyampi.routes.delivery.DeadLetterEnvelope;
 import org.yofacturoyampi.routes.delivery.DeliveryFailureLog;
 import org.yofacturoyampi.routes.delivery.DeliveryStateRepository;
+import org.yofacturoyampi.routes.delivery.InboundFailureLog;
 import org.yofacturoyampi.routes.delivery.PollFailureLog;
 import org.yofacturoyampi.routes.delivery.RecordKey;
 import org.yofacturoyampi.routes.paging.PageReader;
@@ -28,6 +29,8 @@ import org.yofacturoyampi.routes.paging.PagingRule;
 import org.yofacturoyampi.routes.http.RateLimitGate;
 import org.yofacturoyampi.routes.yofacturo.BearerHeader;
 import org.yofacturoyampi.routes.yofacturo.CamelSessionIssuer;
+import org.yofacturoyampi.routes.yofacturo.InvoiceAlerts;
+import org.yofacturoyampi.routes.yofacturo.InvoiceBatchSubmissions;
 import org.yofacturoyampi.routes.yofacturo.ReauthenticateOnRetry;
 import org.yofacturoyampi.routes.yofacturo.SessionRequestBody;
 import org.yofacturoyampi.routes.yofacturo.SessionTokenCache;
@@ -58,6 +61,11 @@ final class RuntimeWiring extends MainListenerSupport {
         registry.bind("feedRuns", feeds);
         registry.bind("syncTriggers", new SyncTriggers(context.createProducerTemplate(), json));
         registry.bind("recordKey", new RecordKey());
+        registry.bind("inboundFailures", new InboundFailureLog());
+        registry.bind("yofacturoSubmissions", new InvoiceBatchSubmissions(json));
+        registry.bind("yofacturoInvoiceAlerts", new InvoiceAlerts(json,
+                property(context, "yofacturo.alerts.processing-statuses"),
+                property(context, "yofacturo.alerts.verifactu-states")));
         registry.bind("pollFailures", new PollFailureLog());
         registry.bind("deliveryFailures", new DeliveryFailureLog());
         registry.bind("deadLetterEnvelope", new DeadLetterEnvelope(json));

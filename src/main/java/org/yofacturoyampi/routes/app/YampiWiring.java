@@ -23,6 +23,7 @@ import org.yofacturoyampi.routes.delivery.DeliveryStateRepository;
 import org.yofacturoyampi.routes.http.RateLimitGate;
 import org.yofacturoyampi.routes.trigger.FeedRuns;
 import org.yofacturoyampi.routes.yampi.YampiCatalogue;
+import org.yofacturoyampi.routes.yampi.YampiMessages;
 import org.yofacturoyampi.routes.yampi.YampiPages;
 import org.yofacturoyampi.routes.yampi.YampiRefusals;
 import org.yofacturoyampi.routes.yampi.YampiResource;
@@ -85,6 +86,7 @@ final class YampiWiring extends MainListenerSupport {
         registry.bind("yampiToken", new YampiTokenHeader(token));
         registry.bind("yampiPages", new YampiPages(polled, kind, json));
         registry.bind("yampiRefusals", new YampiRefusals());
+        registry.bind("yampiMessages", new YampiMessages(json));
         registry.bind("yampiState", new DeliveryStateRepository(
                 Path.of(property(properties, "state-dir")).resolve("yampi.state")));
         RateLimitGate limit = new RateLimitGate("Yampi",

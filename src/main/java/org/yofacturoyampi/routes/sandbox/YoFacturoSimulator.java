@@ -286,7 +286,7 @@ public final class YoFacturoSimulator implements HttpHandler {
 
     private Map<String, Object> invoice(long batchId, int k) {
         long id = batchId * 10 + k;
-        boolean failed = id % 50 == 0;
+        boolean failed = k == 1 && batchId % 25 == 0; // the first invoice of every 25th batch
         Map<String, Object> i = new LinkedHashMap<>();
         i.put("id", id);
         i.put("external_invoice_id", String.format("inv-%06d-%d", batchId, k));

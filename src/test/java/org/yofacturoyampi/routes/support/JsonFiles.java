@@ -1,13 +1,16 @@
 package org.yofacturoyampi.routes.support;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
-import java.util.stream.Stream;
 
-/** Counts the finished JSON files a sink wrote (files still being written have a {@code .inprogress-} prefix). */
+/**
+ * Counts the finished JSON files a sink wrote. Sinks write to {@code .inprogress-} files and rename them while we
+ * look, so this lists names only (no attributes, which a vanished file would fail to give).
+ */
 public final class JsonFiles {
 
     private JsonFiles() {
@@ -24,27 +27,19 @@ public final class JsonFiles {
     }
 
     private static long count(Path dir, int depth) throws IOException {
-        // a sink renames files while we walk: a file that vanished between listing and reading means "look again"
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return countOnce(dir, depth);
-            } catch (UncheckedIOException | NoSuchFileException e) {
-                if (attempt == 5) {
-                    throw e;
+        long count = 0;
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path entry : entries) {
+                String name = entry.getFileName().toString();
+                if (name.endsWith(".json") && !name.startsWith(".inprogress-")) {
+                    count++;
+                } else if (depth > 1 && Files.isDirectory(entry)) {
+                    count += count(entry, depth - 1);
                 }
             }
+        } catch (NoSuchFileException | NotDirectoryException e) {
+            return count;
         }
-    }
-
-    private static long countOnce(Path dir, int depth) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            return 0;
-        }
-        try (Stream<Path> files = Files.walk(dir, depth)) {
-            return files.filter(f -> {
-                String name = f.getFileName().toString();
-                return name.endsWith(".json") && !name.startsWith(".inprogress-") && Files.isRegularFile(f);
-            }).count();
-        }
+        return count;
     }
 }

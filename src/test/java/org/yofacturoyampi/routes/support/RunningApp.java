@@ -71,8 +71,8 @@ public final class RunningApp implements AutoCloseable {
             properties.put("yampi.poll-cron", NEVER);
             properties.put("yampi.api-token", "");
             properties.put("yampi.account-ids", "");
-            properties.put("triggers.dir", workDir.resolve("in/triggers").toString());
-            properties.put("triggers.poll-delay", "200");
+            properties.put("input-dir", workDir.resolve("in").toString());
+            properties.put("inbound.poll-delay", "200");
             properties.put("server.host", "127.0.0.1");
             properties.put("server.port", String.valueOf(freePort()));
         }

@@ -1,0 +1,30 @@
+package org.yofacturoyampi.routes.delivery;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePropertyKey;
+import org.apache.camel.component.file.FileComponent;
+import org.apache.camel.component.file.GenericFile;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An inbound message (a batch to submit, a message to post) that failed for a passing reason (the API down after
+ * retries, no session yet): it stays where it is (a file stays in its folder; a broker redelivers) and is tried again
+ * at the next poll. One WARN line says so, no stack trace.
+ */
+public final class InboundFailureLog {
+
+    private static final Logger LOG = LoggerFactory.getLogger(InboundFailureLog.class);
+
+    public void report(Exchange exchange) {
+        Throwable cause = exchange.getProperty(ExchangePropertyKey.EXCEPTION_CAUGHT, Throwable.class);
+        if (cause == null) {
+            cause = exchange.getException();
+        }
+        // the file name header may be gone (the HTTP call drops headers); the consumed file stays a property
+        GenericFile<?> consumed = exchange.getProperty(FileComponent.FILE_EXCHANGE_FILE, GenericFile.class);
+        String file = consumed == null ? null : consumed.getFileName();
+        LOG.warn("{}: {} not sent: {}; it stays and is tried again at the next poll", exchange.getFromRouteId(),
+                file == null ? "message " + exchange.getExchangeId() : file, FailureDescription.of(cause));
+    }
+}

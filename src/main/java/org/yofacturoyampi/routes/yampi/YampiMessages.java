@@ -1,0 +1,123 @@
+package org.yofacturoyampi.routes.yampi;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePropertyKey;
+import org.apache.camel.http.base.HttpOperationFailedException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.yofacturoyampi.routes.yofacturo.InvalidSubmissionException;
+
+/**
+ * The steps of routes/yampi-messages.yaml: an inbound {@code {"account_id", "conversation_id", "content", ...}} becomes
+ * a POST of {@code {"content", ...}} (every field but the two ids, as Yampi documents the body) to that conversation's
+ * messages; the answer or the refusal is shaped for the result and error endpoints.
+ */
+public final class YampiMessages {
+
+    private static final Logger LOG = LoggerFactory.getLogger(YampiMessages.class);
+
+    private final ObjectMapper json;
+
+    public YampiMessages(ObjectMapper json) {
+        this.json = json;
+    }
+
+    public void prepare(Exchange exchange) throws JsonProcessingException {
+        String body = exchange.getMessage().getBody(String.class);
+        exchange.setVariable("submission", body);
+        JsonNode root;
+        try {
+            root = json.readTree(body == null ? "" : body);
+        } catch (JsonProcessingException e) {
+            throw new InvalidSubmissionException("not JSON (" + e.getOriginalMessage() + ")");
+        }
+        if (root == null || !root.isObject()) {
+            throw new InvalidSubmissionException("not a JSON object; send {\"account_id\": 1, \"conversation_id\": 2, "
+                    + "\"content\": \"...\"}");
+        }
+        String account = id(root, "account_id");
+        String conversation = id(root, "conversation_id");
+        if (!root.path("content").isTextual() || root.path("content").asText().isBlank()) {
+            throw new InvalidSubmissionException("no content: the message text goes in \"content\"");
+        }
+        ObjectNode message = ((ObjectNode) root).deepCopy();
+        message.remove("account_id");
+        message.remove("conversation_id");
+        exchange.setVariable("accountId", account);
+        exchange.setVariable("conversationId", conversation);
+        exchange.setVariable("path", "/api/v1/accounts/" + account + "/conversations/" + conversation + "/messages");
+        exchange.getMessage().setBody(json.writeValueAsString(message));
+    }
+
+    private static String id(JsonNode root, String field) {
+        String value = root.path(field).asText("").trim();
+        if (!value.matches("\\d+")) {
+            throw new InvalidSubmissionException("\"" + field + "\" must be a number, not '" + value + "'");
+        }
+        return value;
+    }
+
+    public void posted(Exchange exchange) throws JsonProcessingException {
+        String answer = exchange.getMessage().getBody(String.class);
+        exchange.getMessage().getHeaders().clear();
+        headers(exchange);
+        exchange.getMessage().setHeader("YampiMessageId", json.readTree(answer).path("id").asText(null));
+        exchange.getMessage().setBody(answer);
+        LOG.info("Yampi message posted to conversation {} of account {}", exchange.getVariable("conversationId"),
+                exchange.getVariable("accountId"));
+    }
+
+    public void rejected(Exchange exchange) throws JsonProcessingException {
+        HttpOperationFailedException http = exchange.getProperty(ExchangePropertyKey.EXCEPTION_CAUGHT,
+                HttpOperationFailedException.class);
+        int status = http == null ? 0 : http.getStatusCode();
+        JsonNode apiError;
+        try {
+            apiError = json.readTree(http == null || http.getResponseBody() == null ? "null" : http.getResponseBody());
+        } catch (JsonProcessingException e) {
+            apiError = json.getNodeFactory().textNode(http.getResponseBody());
+        }
+        LOG.warn("Yampi refused a message to conversation {} of account {} (HTTP {}){}", exchange.getVariable("conversationId"),
+                exchange.getVariable("accountId"), status, status == 401 ? ": set YAMPI_API_TOKEN to a valid token" : "");
+        error(exchange, "rejected", status, apiError);
+    }
+
+    public void invalid(Exchange exchange) throws JsonProcessingException {
+        Throwable cause = exchange.getProperty(ExchangePropertyKey.EXCEPTION_CAUGHT, Throwable.class);
+        String message = cause == null ? "invalid" : cause.getMessage();
+        LOG.warn("Yampi message not sent: {}", message);
+        error(exchange, "invalid", null, json.getNodeFactory().textNode(message));
+    }
+
+    private void error(Exchange exchange, String outcome, Integer status, JsonNode apiError) throws JsonProcessingException {
+        String submission = exchange.getVariable("submission", String.class);
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("account_id", exchange.getVariable("accountId"));
+        error.put("conversation_id", exchange.getVariable("conversationId"));
+        error.put("outcome", outcome);
+        error.put("status", status);
+        error.put("error", apiError.has("error") ? apiError.get("error") : apiError);
+        JsonNode parsed;
+        try {
+            parsed = json.readTree(submission == null ? "null" : submission);
+        } catch (JsonProcessingException e) {
+            parsed = json.getNodeFactory().textNode(submission);
+        }
+        error.put("message", parsed);
+        exchange.getMessage().getHeaders().clear();
+        headers(exchange);
+        exchange.getMessage().setBody(json.writeValueAsString(error));
+    }
+
+    private static void headers(Exchange exchange) {
+        exchange.getMessage().setHeader("YampiAccountId", exchange.getVariable("accountId"));
+        exchange.getMessage().setHeader("YampiConversationId", exchange.getVariable("conversationId"));
+    }
+}

@@ -1,0 +1,137 @@
+package org.yofacturoyampi.routes.yofacturo;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePropertyKey;
+import org.apache.camel.http.base.HttpOperationFailedException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The steps of routes/yofacturo-submit.yaml: checks an inbound create-batch body, derives its Idempotency-Key, and
+ * shapes YoFacturo's answer (created, partly created, rejected) into the messages that go to the result and error
+ * endpoints.
+ */
+public final class InvoiceBatchSubmissions {
+
+    public static final String EXTERNAL_BATCH_ID = "YoFacturoExternalBatchId";
+    public static final String IDEMPOTENCY_KEY = "YoFacturoIdempotencyKey";
+    public static final String PARTIAL = "YoFacturoPartialSuccess";
+    /** The external_batch_id made safe for a file name (the default sinks' file names). */
+    public static final String NAME = "YoFacturoSubmissionName";
+    private static final Logger LOG = LoggerFactory.getLogger(InvoiceBatchSubmissions.class);
+
+    private final ObjectMapper json;
+
+    public InvoiceBatchSubmissions(ObjectMapper json) {
+        this.json = json;
+    }
+
+    /** Keeps the body as it came (it is what is posted), and sets the variables externalBatchId and idempotencyKey. */
+    public void prepare(Exchange exchange) {
+        String body = exchange.getMessage().getBody(String.class);
+        exchange.setVariable("submission", body);
+        JsonNode root;
+        try {
+            root = json.readTree(body == null ? "" : body);
+        } catch (JsonProcessingException e) {
+            throw new InvalidSubmissionException("not JSON (" + e.getOriginalMessage() + ")");
+        }
+        JsonNode external = root == null ? null : root.path("invoice_batch").path("external_batch_id");
+        if (external == null || !external.isValueNode() || external.asText().isBlank()) {
+            throw new InvalidSubmissionException("no invoice_batch.external_batch_id: the documented body is "
+                    + "{\"invoice_batch\": {\"external_batch_id\": \"...\", \"invoices\": [...]}}");
+        }
+        String id = external.asText().trim();
+        exchange.setVariable("externalBatchId", id);
+        exchange.setVariable("idempotencyKey", IdempotencyKeys.forInvoiceBatch(id).toString());
+        exchange.getMessage().setBody(body);
+    }
+
+    /** YoFacturo created the batch: its answer goes to the results, flagged if some invoices were refused. */
+    public void accepted(Exchange exchange) throws JsonProcessingException {
+        String answer = exchange.getMessage().getBody(String.class);
+        JsonNode root = json.readTree(answer);
+        boolean partial = root.path("errors").isObject() && !root.path("errors").isEmpty();
+        exchange.getMessage().getHeaders().clear();
+        exchange.getMessage().setHeader(EXTERNAL_BATCH_ID, exchange.getVariable("externalBatchId"));
+        exchange.getMessage().setHeader(NAME, fileName(exchange));
+        exchange.getMessage().setHeader(IDEMPOTENCY_KEY, exchange.getVariable("idempotencyKey"));
+        exchange.getMessage().setHeader("YoFacturoInvoiceBatchId", root.path("data").path("id").asText(null));
+        exchange.getMessage().setHeader(PARTIAL, partial);
+        exchange.getMessage().setBody(answer);
+        if (partial) {
+            LOG.warn("invoice batch {} created with {} invoices refused; see the submission errors",
+                    exchange.getVariable("externalBatchId"), root.path("errors").size());
+        } else {
+            LOG.info("invoice batch {} submitted", exchange.getVariable("externalBatchId"));
+        }
+    }
+
+    /** The refused invoices of a partly created batch, keyed by external_invoice_id as YoFacturo gave them. */
+    public void partialErrors(Exchange exchange) throws JsonProcessingException {
+        JsonNode root = json.readTree(exchange.getMessage().getBody(String.class));
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("external_batch_id", exchange.getVariable("externalBatchId"));
+        error.put("invoice_batch_id", root.path("data").path("id").isMissingNode() ? null : root.path("data").path("id"));
+        error.put("outcome", "partial");
+        error.put("errors", root.path("errors"));
+        exchange.getMessage().setBody(json.writeValueAsString(error));
+    }
+
+    /** YoFacturo refused the batch (4xx): its status and message, and the submission itself, so nothing is lost. */
+    public void rejected(Exchange exchange) throws JsonProcessingException {
+        HttpOperationFailedException http = exchange.getProperty(ExchangePropertyKey.EXCEPTION_CAUGHT,
+                HttpOperationFailedException.class);
+        int status = http == null ? 0 : http.getStatusCode();
+        JsonNode apiError;
+        try {
+            apiError = json.readTree(http == null || http.getResponseBody() == null ? "null" : http.getResponseBody());
+        } catch (JsonProcessingException e) {
+            apiError = json.getNodeFactory().textNode(http.getResponseBody());
+        }
+        LOG.warn("invoice batch {} rejected by YoFacturo (HTTP {}): {}", exchange.getVariable("externalBatchId"), status,
+                apiError.path("error").path("message").asText(apiError.toString()));
+        error(exchange, "rejected", status, apiError);
+    }
+
+    /** The message could not be submitted at all. */
+    public void invalid(Exchange exchange) throws JsonProcessingException {
+        Throwable cause = exchange.getProperty(ExchangePropertyKey.EXCEPTION_CAUGHT, Throwable.class);
+        String message = cause == null ? "invalid" : cause.getMessage();
+        LOG.warn("invoice batch submission not sent: {}", message);
+        Map<String, Object> apiLike = Map.of("error", Map.of("code", "invalid_submission", "message", message));
+        error(exchange, "invalid", null, json.valueToTree(apiLike));
+    }
+
+    private static String fileName(Exchange exchange) {
+        String id = exchange.getVariable("externalBatchId", String.class);
+        return id == null ? "invalid-" + exchange.getExchangeId() : id.replaceAll("[^A-Za-z0-9._-]", "_");
+    }
+
+    private void error(Exchange exchange, String outcome, Integer status, JsonNode apiError) throws JsonProcessingException {
+        String submission = exchange.getVariable("submission", String.class);
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("external_batch_id", exchange.getVariable("externalBatchId"));
+        error.put("idempotency_key", exchange.getVariable("idempotencyKey"));
+        error.put("outcome", outcome);
+        error.put("status", status);
+        error.put("error", apiError.has("error") ? apiError.get("error") : apiError);
+        JsonNode parsed;
+        try {
+            parsed = json.readTree(submission == null ? "null" : submission);
+        } catch (JsonProcessingException e) {
+            parsed = json.getNodeFactory().textNode(submission);
+        }
+        error.put("submission", parsed);
+        exchange.getMessage().getHeaders().clear();
+        exchange.getMessage().setHeader(EXTERNAL_BATCH_ID, exchange.getVariable("externalBatchId"));
+        exchange.getMessage().setHeader(NAME, fileName(exchange));
+        exchange.getMessage().setBody(json.writeValueAsString(error));
+    }
+}

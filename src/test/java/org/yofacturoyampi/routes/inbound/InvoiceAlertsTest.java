@@ -1,0 +1,72 @@
+package org.yofacturoyampi.routes.inbound;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.yofacturoyampi.routes.sandbox.Sandbox;
+import org.yofacturoyampi.routes.sandbox.SandboxSettings;
+import org.yofacturoyampi.routes.support.JsonFiles;
+import org.yofacturoyampi.routes.support.RunningApp;
+
+class InvoiceAlertsTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path work;
+
+    // 50 batches: the first invoice of batches 25 and 50 failed (processing_error, status failed, verifactu rejected)
+    private final SandboxSettings settings = SandboxSettings.builder().batchCount(50).build();
+    private final Sandbox sandbox = Sandbox.start(settings);
+
+    @AfterEach
+    void stopSandbox() {
+        sandbox.close();
+    }
+
+    @Test
+    void failedInvoicesAlsoReachTheAlertsOnceEachWithWhatToActOn() throws Exception {
+        try (RunningApp app = RunningApp.builder(work).yofacturo(sandbox.baseUrl(), settings.yofacturoApiKey())
+                .property("yofacturo.poll-cron", RunningApp.EVERY_SECOND).start()) {
+            Path alerts = work.resolve("out/alerts");
+            await().atMost(Duration.ofSeconds(20)).until(() -> JsonFiles.in(alerts) == 2);
+
+            // when two more polls run
+            int requests = sandbox.yofacturo().dataRequests();
+            await().atMost(Duration.ofSeconds(20)).until(() -> sandbox.yofacturo().dataRequests() >= requests + 2);
+
+            // then still one alert per failed invoice, each naming batch, invoice and reasons, with the invoice
+            List<JsonNode> found;
+            try (Stream<Path> files = Files.list(alerts)) {
+                found = files.map(f -> {
+                    try {
+                        return JSON.readTree(f.toFile());
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }).toList();
+            }
+            assertThat(found).hasSize(2);
+            assertThat(found).extracting(a -> a.get("invoice_batch_id").asText()).containsExactlyInAnyOrder("25", "50");
+            JsonNode alert = found.stream().filter(a -> a.get("invoice_batch_id").asText().equals("25")).findFirst().orElseThrow();
+            assertThat(alert.get("batch_invoice_id").asLong()).isEqualTo(251);
+            assertThat(alert.get("external_invoice_id").asText()).isEqualTo("inv-000025-1");
+            assertThat(alert.get("reasons").toString()).contains("processing_error: recipient_document_number is not a valid NIF",
+                    "processing_status: failed", "verifactu_state: rejected");
+            assertThat(alert.get("invoice").get("invoice_number").asText()).isEqualTo(alert.get("invoice_number").asText());
+            // and the invoices themselves were delivered as usual
+            assertThat(work.resolve("out/yofacturo/batch-invoices/25/251.json")).exists();
+        }
+    }
+}

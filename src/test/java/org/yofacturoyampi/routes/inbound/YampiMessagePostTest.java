@@ -1,0 +1,81 @@
+package org.yofacturoyampi.routes.inbound;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.yofacturoyampi.routes.sandbox.RecordedRequest;
+import org.yofacturoyampi.routes.sandbox.Sandbox;
+import org.yofacturoyampi.routes.sandbox.SandboxSettings;
+import org.yofacturoyampi.routes.support.JsonFiles;
+import org.yofacturoyampi.routes.support.RunningApp;
+
+class YampiMessagePostTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path work;
+
+    private final SandboxSettings settings = SandboxSettings.builder().build();
+    private final Sandbox sandbox = Sandbox.start(settings);
+
+    @AfterEach
+    void stopSandbox() {
+        sandbox.close();
+    }
+
+    private RunningApp start(String token, String kind) {
+        return RunningApp.builder(work).yampi(sandbox.baseUrl(), token, kind, "1")
+                .property("yampi.poll-cron", RunningApp.NEVER).start();
+    }
+
+    @Test
+    void aDroppedMessageIsPostedToItsConversationWithTheApiAccessTokenHeader() throws Exception {
+        InboundFiles.drop(work.resolve("in/yampi-messages"), "m.json",
+                "{\"account_id\": 1, \"conversation_id\": 100007, \"content\": \"Su factura está lista\", \"private\": true}");
+
+        try (RunningApp app = start(settings.yampiBotToken(), "bot")) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> JsonFiles.in(work.resolve("out/yampi/messages-sent")) == 1);
+        }
+
+        // then Yampi got the message in that conversation, from the bot token, with the documented body
+        assertThat(sandbox.yampi().postedMessages()).singleElement().satisfies(m -> {
+            assertThat(m).containsEntry("content", "Su factura está lista").containsEntry("private", true)
+                    .containsEntry("conversation_id", 100007L).containsEntry("account_id", 1L);
+        });
+        RecordedRequest post = sandbox.yampi().recordedRequests().stream().filter(r -> r.method().equals("POST"))
+                .findFirst().orElseThrow();
+        assertThat(post.path()).isEqualTo("/api/v1/accounts/1/conversations/100007/messages");
+        assertThat(post.header("api_access_token")).isEqualTo(settings.yampiBotToken());
+        assertThat(post.header("Authorization")).isNull();
+        assertThat(work.resolve("in/yampi-messages/.done/m.json")).exists();
+    }
+
+    @Test
+    void aRefusedMessageLandsInTheErrorsWithYampisAnswer() throws Exception {
+        // given a message to an account the token does not reach
+        InboundFiles.drop(work.resolve("in/yampi-messages"), "m.json",
+                "{\"account_id\": 9, \"conversation_id\": 1, \"content\": \"Hola\"}");
+
+        try (RunningApp app = start(settings.yampiUserToken(), "user")) {
+            Path errors = work.resolve("out/yampi/message-errors");
+            await().atMost(Duration.ofSeconds(20)).until(() -> JsonFiles.in(errors) == 1);
+            try (var files = Files.list(errors)) {
+                Map<?, ?> error = JSON.readValue(files.findFirst().orElseThrow().toFile(), Map.class);
+                assertThat(error.get("status")).isEqualTo(404);
+                assertThat(error.get("error")).isEqualTo("Resource could not be found");
+                assertThat(error.get("account_id")).isEqualTo("9");
+            }
+        }
+        assertThat(sandbox.yampi().postedMessages()).isEmpty();
+    }
+}
