@@ -42,6 +42,9 @@ public final class Application {
         }
         Main main = create(options, Map.of());
         try {
+            if (options.once()) {
+                System.exit(RunOnce.run(main, System.out));
+            }
             main.run();
         } catch (RuntimeException e) {
             ConfigurationException wrong = configurationError(e);
@@ -77,6 +80,9 @@ public final class Application {
             main.addOverrideProperty("camel.main.routes-include-pattern", options.routesPattern());
         }
         overrides.forEach(main::addOverrideProperty);
+        if (options.once()) {
+            RunOnce.configure(main);
+        }
         if (options.sandbox()) {
             SandboxMode.install(main);
         }

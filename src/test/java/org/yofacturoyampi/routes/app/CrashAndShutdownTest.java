@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -48,6 +50,9 @@ class CrashAndShutdownTest {
                 "yofacturo.poll-cron = 0/1 * * * * ?",
                 "output-dir = " + work.resolve("out"),
                 "state-dir = " + work.resolve("state"),
+                "input-dir = " + work.resolve("in"),
+                "server.host = 127.0.0.1",
+                "server.port = " + freePort(),
                 // every delivery appends one line, so a record delivered twice shows twice
                 "yofacturo.invoice-batches-to = file:" + work + "?fileName=deliveries.log&fileExist=Append&appendChars=%0A",
                 ""));
@@ -58,6 +63,12 @@ class CrashAndShutdownTest {
         pb.environment().keySet().removeIf(k -> k.startsWith("YOFACTURO_") || k.startsWith("YAMPI_"));
         running = pb.start();
         return running;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
     }
 
     private List<String> deliveries() throws Exception {

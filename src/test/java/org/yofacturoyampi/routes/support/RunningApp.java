@@ -106,6 +106,11 @@ public final class RunningApp implements AutoCloseable {
             return this;
         }
 
+        /** The application for these command-line arguments, not started. */
+        public Main create(String... args) {
+            return Application.create(LaunchOptions.parse(args), properties);
+        }
+
         public RunningApp start() {
             LaunchOptions options = sandbox ? LaunchOptions.parse("--sandbox") : LaunchOptions.parse();
             Main main = Application.create(options, properties);
