@@ -50,6 +50,8 @@ public final class DeadLetterEnvelope {
         exchange.getMessage().setBody(json.writeValueAsString(letter));
         LOG.warn("{}: page {} of {} is not the documented JSON ({}); sent to the dead letters, the walk goes on",
                 feed, page, path, FailureDescription.of(cause));
-        SyncReport.error(exchange, "page " + page + " of " + path + " is not the documented JSON: dead letter");
+        if (report != null) {
+            report.deadLetter("page " + page + " of " + path + " is not the documented JSON: dead letter");
+        }
     }
 }

@@ -11,6 +11,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.apache.camel.Exchange;
 import org.apache.camel.spi.IdempotentRepository;
 import org.apache.camel.support.service.ServiceSupport;
 
@@ -23,6 +24,8 @@ import org.apache.camel.support.service.ServiceSupport;
  */
 public final class DeliveryStateRepository extends ServiceSupport implements IdempotentRepository {
 
+    /** Exchange variable: "new" or "changed", set when a record is about to be delivered. */
+    public static final String CHANGE = "recordChange";
     private static final char SEPARATOR = '\t';
     private static final String REMOVED = "-";
 
@@ -32,6 +35,18 @@ public final class DeliveryStateRepository extends ServiceSupport implements Ide
 
     public DeliveryStateRepository(Path file) {
         this.file = file;
+    }
+
+    /** As {@link #contains(String)}, and tells the exchange whether a record to deliver is new or changed. */
+    @Override
+    public boolean contains(Exchange exchange, String key) {
+        Key k = Key.parse(key);
+        String previous = delivered.get(k.recordId);
+        boolean known = k.fingerprint.equals(previous);
+        if (!known) {
+            exchange.setVariable(CHANGE, previous == null ? "new" : "changed");
+        }
+        return known;
     }
 
     @Override

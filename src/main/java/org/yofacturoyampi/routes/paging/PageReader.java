@@ -7,6 +7,7 @@ import java.util.List;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
+import org.yofacturoyampi.routes.trigger.SyncReport;
 import org.apache.camel.Processor;
 
 /**
@@ -62,6 +63,10 @@ public final class PageReader implements Processor {
         }
         exchange.removeVariable(UNREADABLE);
         exchange.getMessage().setBody(records);
+        SyncReport report = SyncReport.of(exchange);
+        if (report != null) {
+            report.page(records.size());
+        }
     }
 
     /**

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.yofacturoyampi.routes.delivery.DeliveryStateRepository;
 
 /**
  * The feeds that can be run, and their runs: the route {@code sync} (routes/sync.yaml) calls {@link #begin} and
@@ -61,7 +62,7 @@ public final class FeedRuns {
     public void begin(Exchange exchange) throws InterruptedException {
         String name = exchange.getMessage().getHeader(FEED, String.class);
         String account = exchange.getMessage().getHeader(ACCOUNT, String.class);
-        String trigger = exchange.getMessage().getHeader(TRIGGER, "schedule", String.class);
+        String trigger = exchange.getMessage().getHeader(TRIGGER, "direct", String.class);
         Feed feed = name == null ? null : feeds.get(name);
         if (feed == null) {
             throw new BadTriggerException("unknown feed '" + name + "'; "
@@ -109,7 +110,8 @@ public final class FeedRuns {
     public void delivered(Exchange exchange) {
         SyncReport report = SyncReport.of(exchange);
         if (report != null) {
-            report.delivered(exchange.getVariable("recordKind", "record", String.class));
+            report.delivered(exchange.getVariable("recordKind", "record", String.class),
+                    exchange.getVariable(DeliveryStateRepository.CHANGE, String.class));
         }
     }
 }

@@ -27,6 +27,11 @@ public final class SyncReport {
     private final Clock clock;
     private final Instant started;
     private final Map<String, AtomicInteger> delivered = new ConcurrentSkipListMap<>();
+    private final AtomicInteger pages = new AtomicInteger();
+    private final AtomicInteger records = new AtomicInteger();
+    private final AtomicInteger fresh = new AtomicInteger();
+    private final AtomicInteger changed = new AtomicInteger();
+    private final AtomicInteger deadLetters = new AtomicInteger();
     private final List<String> errors = new ArrayList<>();
     private int errorCount;
     private volatile Duration took;
@@ -51,8 +56,25 @@ public final class SyncReport {
         }
     }
 
-    public void delivered(String kind) {
+    /** A record went downstream; {@code change} is "new" or "changed" (null if unknown). */
+    public void delivered(String kind, String change) {
         delivered.computeIfAbsent(kind, k -> new AtomicInteger()).incrementAndGet();
+        if ("new".equals(change)) {
+            fresh.incrementAndGet();
+        } else if ("changed".equals(change)) {
+            changed.incrementAndGet();
+        }
+    }
+
+    /** A page was read, holding this many records. */
+    public void page(int recordCount) {
+        pages.incrementAndGet();
+        records.addAndGet(recordCount);
+    }
+
+    public void deadLetter(String error) {
+        deadLetters.incrementAndGet();
+        error(error);
     }
 
     public synchronized void error(String error) {
@@ -89,7 +111,12 @@ public final class SyncReport {
         m.put("started_at", started.toString());
         m.put("duration_ms", took == null ? null : took.toMillis());
         m.put("outcome", errorCount == 0 ? "ok" : "errors");
+        m.put("pages", pages.get());
+        m.put("records_read", records.get());
         m.put("delivered_total", deliveredTotal());
+        m.put("new", fresh.get());
+        m.put("changed", changed.get());
+        m.put("dead_letters", deadLetters.get());
         Map<String, Integer> counts = new LinkedHashMap<>();
         delivered.forEach((kind, n) -> counts.put(kind, n.get()));
         m.put("delivered", counts);
@@ -98,19 +125,25 @@ public final class SyncReport {
         return m;
     }
 
-    /** One line: "yampi-contacts [account 1] (file t.json): 3 delivered (3 Yampi contacts record), 0 errors in 0.4 s". */
+    /**
+     * One line, e.g. "yampi-contacts [account 1] (schedule): 3 pages, 40 records, 40 delivered (2 new, 1 changed),
+     * 0 dead letters, 0 errors in 0.4 s".
+     */
     public synchronized String summary() {
         StringBuilder s = new StringBuilder(feed);
         if (account != null) {
             s.append(" [account ").append(account).append(']');
         }
-        s.append(" (").append(trigger).append("): ").append(deliveredTotal()).append(" delivered");
-        if (!delivered.isEmpty()) {
+        s.append(" (").append(trigger).append("): ").append(pages.get()).append(pages.get() == 1 ? " page, " : " pages, ")
+                .append(records.get()).append(" records, ").append(deliveredTotal()).append(" delivered (")
+                .append(fresh.get()).append(" new, ").append(changed.get()).append(" changed)");
+        if (delivered.size() > 1) {
             List<String> parts = new ArrayList<>();
             delivered.forEach((kind, n) -> parts.add(n.get() + " " + kind));
-            s.append(" (").append(String.join(", ", parts)).append(')');
+            s.append(" [").append(String.join(", ", parts)).append(']');
         }
-        s.append(", ").append(errorCount).append(errorCount == 1 ? " error" : " errors");
+        s.append(", ").append(deadLetters.get()).append(deadLetters.get() == 1 ? " dead letter, " : " dead letters, ")
+                .append(errorCount).append(errorCount == 1 ? " error" : " errors");
         if (took != null) {
             s.append(String.format(" in %.1f s", took.toMillis() / 1000.0));
         }

@@ -1,0 +1,65 @@
+package org.yofacturoyampi.routes.trigger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.ProducerTemplate;
+import org.apache.logging.log4j.Level;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.yofacturoyampi.routes.sandbox.Sandbox;
+import org.yofacturoyampi.routes.sandbox.SandboxSettings;
+import org.yofacturoyampi.routes.support.LogCapture;
+import org.yofacturoyampi.routes.support.RunningApp;
+
+/** Each run reports, and logs in one INFO line, pages, records, new and changed records, dead letters and errors. */
+class RunReportTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path work;
+
+    private final SandboxSettings settings = SandboxSettings.builder().build();
+    private final Sandbox sandbox = Sandbox.start(settings);
+
+    @AfterEach
+    void stopSandbox() {
+        sandbox.close();
+    }
+
+    @Test
+    void aRunCountsNewAndChangedRecordsAndSaysSoInOneLine() throws Exception {
+        try (LogCapture log = LogCapture.start();
+             RunningApp app = RunningApp.builder(work).yampi(sandbox.baseUrl(), settings.yampiUserToken(), "user", "1")
+                     .property("yampi.poll-cron", RunningApp.NEVER).start()) {
+            ProducerTemplate template = app.context().createProducerTemplate();
+
+            // given a first run delivered the 40 contacts, and then two contacts changed
+            JsonNode first = JSON.readTree(template.requestBodyAndHeader("direct:sync", null, "SyncFeed", "yampi-contacts", String.class));
+            sandbox.yampi().changeContact(1, 3);
+            sandbox.yampi().changeContact(1, 33);
+
+            // when the feed runs again
+            JsonNode second = JSON.readTree(template.requestBodyAndHeader("direct:sync", null, "SyncFeed", "yampi-contacts", String.class));
+
+            // then the reports count pages, records, new and changed
+            assertThat(first.get("pages").asInt()).isEqualTo(3);
+            assertThat(first.get("records_read").asInt()).isEqualTo(40);
+            assertThat(first.get("new").asInt()).isEqualTo(40);
+            assertThat(second.get("records_read").asInt()).isEqualTo(40);
+            assertThat(second.get("delivered_total").asInt()).isEqualTo(2);
+            assertThat(second.get("new").asInt()).isZero();
+            assertThat(second.get("changed").asInt()).isEqualTo(2);
+            // and each run said so in one INFO line
+            assertThat(log.linesAt(Level.INFO)).filteredOn(l -> l.contains("yampi-contacts (direct)") || l.contains("yampi-contacts (schedule)"))
+                    .extracting(l -> l.substring(l.indexOf(" - ") + 3))
+                    .anySatisfy(l -> assertThat(l).matches(
+                            "yampi-contacts \\(direct\\): 3 pages, 40 records, 2 delivered \\(0 new, 2 changed\\), 0 dead letters, 0 errors in [0-9.]+ s"));
+        }
+    }
+}
