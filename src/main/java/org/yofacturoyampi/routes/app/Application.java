@@ -51,7 +51,9 @@ public final class Application {
             if (wrong == null) {
                 throw e;
             }
-            System.err.println("configuration error: " + wrong.getMessage());
+            for (String line : wrong.getMessage().split("\n")) {
+                System.err.println("configuration error: " + line);
+            }
             System.exit(2);
         }
         System.exit(main.getExitCode());

@@ -56,6 +56,7 @@ final class RuntimeWiring extends MainListenerSupport {
         CamelContext context = main.getCamelContext();
         Registry registry = context.getRegistry();
         ObjectMapper json = new ObjectMapper();
+        SettingsCheck.check(context.getPropertiesComponent());
         Path stateDir = Path.of(property(context, "state-dir"));
 
         registry.bind("feedRuns", feeds);

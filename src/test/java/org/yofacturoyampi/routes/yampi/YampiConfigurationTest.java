@@ -83,4 +83,15 @@ class YampiConfigurationTest {
 
         assertThat(configurationError(thrown)).contains("yampi.catalogue.contacts.page-size", "'fifteen'");
     }
+
+    @Test
+    void aMalformedCronAndABaseUrlThatIsNotAUrlStopStartUpWithOneLineEach() {
+        Throwable thrown = catchThrowable(() -> RunningApp.builder(work)
+                .yampi("app.yampi.ai", "yampi_test_fake_token", "user", "1")
+                .property("yampi.poll-cron", "every 5 minutes").start().close());
+
+        assertThat(configurationError(thrown).split("\n")).satisfiesExactlyInAnyOrder(
+                line -> assertThat(line).contains("YAMPI_POLL_CRON", "'every 5 minutes'", "0 0/5 * * * ?"),
+                line -> assertThat(line).contains("YAMPI_BASE_URL", "'app.yampi.ai'"));
+    }
 }
