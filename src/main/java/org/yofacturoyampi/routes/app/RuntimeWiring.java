@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.CamelContext;
 import org.yofacturoyampi.routes.ConfigurationException;
 import org.apache.camel.Processor;
+import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.MainListenerSupport;
 import org.apache.camel.model.ModelCamelContext;
@@ -20,6 +21,7 @@ import org.yofacturoyampi.routes.delivery.DeadLetterEnvelope;
 import org.yofacturoyampi.routes.delivery.DeliveryFailureLog;
 import org.yofacturoyampi.routes.delivery.DeliveryStateRepository;
 import org.yofacturoyampi.routes.delivery.InboundFailureLog;
+import org.yofacturoyampi.routes.health.CredentialHealth;
 import org.yofacturoyampi.routes.delivery.PollFailureLog;
 import org.yofacturoyampi.routes.delivery.RecordKey;
 import org.yofacturoyampi.routes.paging.PageReader;
@@ -96,6 +98,12 @@ final class RuntimeWiring extends MainListenerSupport {
     public void afterConfigure(BaseMainSupport main) {
         if (yofacturo.isConfigured()) {
             feeds.register("yofacturo-invoice-batches", "yofacturo-invoice-batches");
+            SessionTokenCache sessions = main.getCamelContext().getRegistry()
+                    .lookupByNameAndType("yofacturoSession", SessionTokenCache.class);
+            HealthCheckRegistry.get(main.getCamelContext()).register(new CredentialHealth("yofacturo-session",
+                    () -> sessions.hasValidSession() ? null : sessions.isKeyRejected()
+                            ? "YoFacturo rejected the api key: set YOFACTURO_API_KEY to a valid key"
+                            : "no valid YoFacturo session yet (see the log)"));
         } else {
             int off = switchOff(main.getCamelContext(), "yofacturo");
             LOG.warn("YoFacturo feeds are off ({} routes not started): set YOFACTURO_API_KEY, or run with --sandbox", off);

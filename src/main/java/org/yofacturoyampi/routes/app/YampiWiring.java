@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Processor;
 import org.apache.camel.builder.TemplatedRouteBuilder;
+import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.MainListenerSupport;
 import org.apache.camel.spi.PropertiesComponent;
@@ -20,6 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.yofacturoyampi.routes.ConfigurationException;
 import org.yofacturoyampi.routes.delivery.DeliveryStateRepository;
+import org.yofacturoyampi.routes.health.CredentialHealth;
 import org.yofacturoyampi.routes.http.RateLimitGate;
 import org.yofacturoyampi.routes.trigger.FeedRuns;
 import org.yofacturoyampi.routes.yampi.YampiCatalogue;
@@ -105,6 +107,9 @@ final class YampiWiring extends MainListenerSupport {
                     String.join(" and ", missing));
             return;
         }
+        YampiRefusals refusals = context.getRegistry().lookupByNameAndType("yampiRefusals", YampiRefusals.class);
+        HealthCheckRegistry.get(context).register(new CredentialHealth("yampi-token", () -> refusals.isTokenRejected()
+                ? "Yampi rejected the token (401): set YAMPI_API_TOKEN to a valid token and restart" : null));
         for (YampiResource resource : polled) {
             TemplatedRouteBuilder.builder(context, TEMPLATE)
                     .routeId("yampi-" + resource.name())
