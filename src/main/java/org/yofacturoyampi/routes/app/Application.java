@@ -12,6 +12,7 @@ import java.util.stream.Collectors;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.main.Main;
 import org.yofacturoyampi.routes.ConfigurationException;
+import org.yofacturoyampi.routes.metrics.FeedMetrics;
 import org.yofacturoyampi.routes.trigger.FeedRuns;
 
 /** Starts the routes: {@code java -jar target/yofacturo-yampi-routes.jar [--sandbox]}. */
@@ -88,9 +89,10 @@ public final class Application {
         if (options.sandbox()) {
             SandboxMode.install(main);
         }
-        FeedRuns feeds = new FeedRuns(new ObjectMapper(), Clock.systemUTC());
-        main.addMainListener(new RuntimeWiring(feeds));
-        main.addMainListener(new YampiWiring(feeds));
+        FeedMetrics metrics = new FeedMetrics(main::getCamelContext);
+        FeedRuns feeds = new FeedRuns(new ObjectMapper(), Clock.systemUTC(), metrics::record);
+        main.addMainListener(new RuntimeWiring(feeds, metrics));
+        main.addMainListener(new YampiWiring(feeds, metrics));
         return main;
     }
 }

@@ -29,6 +29,7 @@ import org.yofacturoyampi.routes.trigger.FeedRuns;
 import org.yofacturoyampi.routes.trigger.SyncTriggers;
 import org.yofacturoyampi.routes.paging.PagingRule;
 import org.yofacturoyampi.routes.http.RateLimitGate;
+import org.yofacturoyampi.routes.metrics.FeedMetrics;
 import org.yofacturoyampi.routes.yofacturo.BearerHeader;
 import org.yofacturoyampi.routes.yofacturo.CamelSessionIssuer;
 import org.yofacturoyampi.routes.yofacturo.InvoiceAlerts;
@@ -47,10 +48,12 @@ final class RuntimeWiring extends MainListenerSupport {
     private static final Logger LOG = LoggerFactory.getLogger(RuntimeWiring.class);
 
     private final FeedRuns feeds;
+    private final FeedMetrics metrics;
     private YoFacturoCredentials yofacturo;
 
-    RuntimeWiring(FeedRuns feeds) {
+    RuntimeWiring(FeedRuns feeds, FeedMetrics metrics) {
         this.feeds = feeds;
+        this.metrics = metrics;
     }
 
     @Override
@@ -85,7 +88,11 @@ final class RuntimeWiring extends MainListenerSupport {
         RateLimitGate yofacturoLimit = new RateLimitGate("YoFacturo",
                 duration(context, "http.rate-limit-max-wait", "HTTP_RATE_LIMIT_MAX_WAIT"), Clock.systemUTC());
         registry.bind("yofacturoRateLimit", yofacturoLimit);
-        registry.bind("yofacturoRateLimited", (Processor) yofacturoLimit::onLimited);
+        registry.bind("yofacturoRateLimited", (Processor) exchange -> {
+            metrics.httpFailure(exchange, "yofacturo");
+            yofacturoLimit.onLimited(exchange);
+        });
+        registry.bind("yofacturoHttpFailure", (Processor) exchange -> metrics.httpFailure(exchange, "yofacturo"));
         registry.bind("yofacturoRateLimitWait", (Processor) exchange -> yofacturoLimit.awaitClearance());
         registry.bind("yofacturoListPage", new PageReader(json, "/data", "id", PagingRule.totalPagesInMeta()));
         registry.bind("yofacturoInvoiceBatchState",
@@ -104,6 +111,8 @@ final class RuntimeWiring extends MainListenerSupport {
                     () -> sessions.hasValidSession() ? null : sessions.isKeyRejected()
                             ? "YoFacturo rejected the api key: set YOFACTURO_API_KEY to a valid key"
                             : "no valid YoFacturo session yet (see the log)"));
+            metrics.watch("yyr_session_renewals", "YoFacturo sessions obtained", sessions, SessionTokenCache::renewals,
+                    "api", "yofacturo");
         } else {
             int off = switchOff(main.getCamelContext(), "yofacturo");
             LOG.warn("YoFacturo feeds are off ({} routes not started): set YOFACTURO_API_KEY, or run with --sandbox", off);

@@ -23,6 +23,7 @@ import org.yofacturoyampi.routes.ConfigurationException;
 import org.yofacturoyampi.routes.delivery.DeliveryStateRepository;
 import org.yofacturoyampi.routes.health.CredentialHealth;
 import org.yofacturoyampi.routes.http.RateLimitGate;
+import org.yofacturoyampi.routes.metrics.FeedMetrics;
 import org.yofacturoyampi.routes.trigger.FeedRuns;
 import org.yofacturoyampi.routes.yampi.YampiCatalogue;
 import org.yofacturoyampi.routes.yampi.YampiMessages;
@@ -44,12 +45,14 @@ final class YampiWiring extends MainListenerSupport {
     private static final String TEMPLATE = "yampi-resource-poll";
 
     private final FeedRuns feeds;
+    private final FeedMetrics metrics;
     private final List<String> missing = new ArrayList<>();
     private List<String> accountIds = List.of();
     private List<YampiResource> polled = List.of();
 
-    YampiWiring(FeedRuns feeds) {
+    YampiWiring(FeedRuns feeds, FeedMetrics metrics) {
         this.feeds = feeds;
+        this.metrics = metrics;
     }
 
     @Override
@@ -94,7 +97,11 @@ final class YampiWiring extends MainListenerSupport {
         RateLimitGate limit = new RateLimitGate("Yampi",
                 Duration.parse(property(properties, "http.rate-limit-max-wait")), Clock.systemUTC());
         registry.bind("yampiRateLimit", limit);
-        registry.bind("yampiRateLimited", (Processor) limit::onLimited);
+        registry.bind("yampiRateLimited", (Processor) exchange -> {
+            metrics.httpFailure(exchange, "yampi");
+            limit.onLimited(exchange);
+        });
+        registry.bind("yampiHttpFailure", (Processor) exchange -> metrics.httpFailure(exchange, "yampi"));
         registry.bind("yampiRateLimitWait", (Processor) exchange -> limit.awaitClearance());
     }
 

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.Semaphore;
+import java.util.function.Consumer;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -39,10 +40,13 @@ public final class FeedRuns {
     private final Map<String, Semaphore> locks = new ConcurrentHashMap<>();
     private final ObjectMapper json;
     private final Clock clock;
+    private final Consumer<SyncReport> finished;
 
-    public FeedRuns(ObjectMapper json, Clock clock) {
+    /** @param finished told of every finished run (metrics) */
+    public FeedRuns(ObjectMapper json, Clock clock, Consumer<SyncReport> finished) {
         this.json = json;
         this.clock = clock;
+        this.finished = finished;
     }
 
     /** A feed without accounts (YoFacturo): its walk route is {@code direct:<entry>}. */
@@ -97,6 +101,7 @@ public final class FeedRuns {
             return;
         }
         report.finish();
+        finished.accept(report);
         if (report.errorCount() > 0) {
             LOG.warn("{}", report.summary());
         } else {

@@ -92,6 +92,26 @@ public final class SyncReport {
         return feed;
     }
 
+    public Duration took() {
+        return took == null ? Duration.ZERO : took;
+    }
+
+    public int pages() {
+        return pages.get();
+    }
+
+    public int fresh() {
+        return fresh.get();
+    }
+
+    public int changed() {
+        return changed.get();
+    }
+
+    public int deadLetters() {
+        return deadLetters.get();
+    }
+
     public int deliveredTotal() {
         return delivered.values().stream().mapToInt(AtomicInteger::get).sum();
     }

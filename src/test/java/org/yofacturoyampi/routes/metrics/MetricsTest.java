@@ -1,0 +1,66 @@
+package org.yofacturoyampi.routes.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+
+import org.apache.camel.ProducerTemplate;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.yofacturoyampi.routes.sandbox.Sandbox;
+import org.yofacturoyampi.routes.sandbox.SandboxSettings;
+import org.yofacturoyampi.routes.support.RunningApp;
+
+/** Prometheus metrics on the embedded server (/observe/metrics) after real runs against the sandbox. */
+class MetricsTest {
+
+    @TempDir
+    Path work;
+
+    private static String metrics(RunningApp app) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + app.httpPort() + "/observe/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    @Test
+    void afterASyncTheCountersSayWhatWasDeliveredAndWhatTheApisRefused() throws Exception {
+        SandboxSettings settings = SandboxSettings.builder().batchCount(30).invoicesPerBatch(1).build();
+        try (Sandbox sandbox = Sandbox.start(settings);
+             RunningApp app = RunningApp.builder(work)
+                     .yofacturo(sandbox.baseUrl(), settings.yofacturoApiKey())
+                     .yampi(sandbox.baseUrl(), settings.yampiUserToken(), "user", "1")
+                     .property("yampi.poll-cron", RunningApp.NEVER)
+                     .property("yampi.resources", "contacts")
+                     .property("http.retry-delay", "50").start()) {
+            // given Yampi rate-limits one request and fails one with 503
+            sandbox.yampi().rateLimitNext(1, 1);
+            sandbox.yampi().failNext(1, 503);
+            ProducerTemplate template = app.context().createProducerTemplate();
+
+            // when both feeds run, then one contact changes and the contacts run again
+            template.requestBodyAndHeader("direct:sync", null, "SyncFeed", "yofacturo-invoice-batches", String.class);
+            template.requestBodyAndHeader("direct:sync", null, "SyncFeed", "yampi-contacts", String.class);
+            sandbox.yampi().changeContact(1, 5);
+            template.requestBodyAndHeader("direct:sync", null, "SyncFeed", "yampi-contacts", String.class);
+
+            // then the metrics count per feed and tenant, and per API and status
+            String metrics = metrics(app);
+            assertThat(metrics)
+                    .contains("yyr_records_delivered_total{change=\"new\",feed=\"yampi-contacts\",tenant=\"default\"} 40.0")
+                    .contains("yyr_records_delivered_total{change=\"changed\",feed=\"yampi-contacts\",tenant=\"default\"} 1.0")
+                    .contains("yyr_records_delivered_total{change=\"new\",feed=\"yofacturo-invoice-batches\",tenant=\"default\"} 60.0")
+                    .contains("yyr_pages_read_total{feed=\"yampi-contacts\",tenant=\"default\"} 6.0")
+                    .contains("yyr_poll_duration_seconds_count{feed=\"yampi-contacts\",tenant=\"default\"} 2")
+                    .contains("yyr_http_failures_total{api=\"yampi\",status=\"429\",tenant=\"default\"} 1.0")
+                    .contains("yyr_http_failures_total{api=\"yampi\",status=\"5xx\",tenant=\"default\"} 1.0")
+                    .contains("yyr_dead_letters_total{feed=\"yampi-contacts\",tenant=\"default\"} 0.0")
+                    .containsPattern("yyr_session_renewals_total\\{api=\"yofacturo\",tenant=\"default\"} [1-9]")
+                    .doesNotContain(settings.yampiUserToken()).doesNotContain(settings.yofacturoApiKey());
+        }
+    }
+}
