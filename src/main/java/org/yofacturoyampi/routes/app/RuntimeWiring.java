@@ -1,6 +1,8 @@
 package org.yofacturoyampi.routes.app;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -9,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.CamelContext;
 import org.yofacturoyampi.routes.ConfigurationException;
 import org.apache.camel.Processor;
+import org.apache.camel.builder.TemplatedRouteBuilder;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.MainListenerSupport;
@@ -25,6 +28,8 @@ import org.yofacturoyampi.routes.health.CredentialHealth;
 import org.yofacturoyampi.routes.delivery.PollFailureLog;
 import org.yofacturoyampi.routes.delivery.RecordKey;
 import org.yofacturoyampi.routes.paging.PageReader;
+import org.yofacturoyampi.routes.tenant.TenantIdempotentRepository;
+import org.yofacturoyampi.routes.tenant.Tenants;
 import org.yofacturoyampi.routes.trigger.FeedRuns;
 import org.yofacturoyampi.routes.trigger.SyncTriggers;
 import org.yofacturoyampi.routes.paging.PagingRule;
@@ -38,6 +43,7 @@ import org.yofacturoyampi.routes.yofacturo.ReauthenticateOnRetry;
 import org.yofacturoyampi.routes.yofacturo.SessionRequestBody;
 import org.yofacturoyampi.routes.yofacturo.SessionTokenCache;
 import org.yofacturoyampi.routes.yofacturo.YoFacturoCredentials;
+import org.yofacturoyampi.routes.yofacturo.YoFacturoTenant;
 
 /**
  * Binds the beans the route files name (token cache, page readers, delivery state) and switches off the feeds whose
@@ -49,7 +55,7 @@ final class RuntimeWiring extends MainListenerSupport {
 
     private final FeedRuns feeds;
     private final FeedMetrics metrics;
-    private YoFacturoCredentials yofacturo;
+    private Tenants<YoFacturoTenant> yofacturo;
 
     RuntimeWiring(FeedRuns feeds, FeedMetrics metrics) {
         this.feeds = feeds;
@@ -68,7 +74,6 @@ final class RuntimeWiring extends MainListenerSupport {
         registry.bind("syncTriggers", new SyncTriggers(context.createProducerTemplate(), json));
         registry.bind("recordKey", new RecordKey());
         registry.bind("inboundFailures", new InboundFailureLog());
-        registry.bind("yofacturoSubmissions", new InvoiceBatchSubmissions(json));
         registry.bind("yofacturoInvoiceAlerts", new InvoiceAlerts(json,
                 property(context, "yofacturo.alerts.processing-statuses"),
                 property(context, "yofacturo.alerts.verifactu-states")));
@@ -76,46 +81,87 @@ final class RuntimeWiring extends MainListenerSupport {
         registry.bind("deliveryFailures", new DeliveryFailureLog());
         registry.bind("deadLetterEnvelope", new DeadLetterEnvelope(json));
 
-        yofacturo = new YoFacturoCredentials(property(context, "yofacturo.api-key"), json);
-        registry.bind("yofacturoSessionRequest", new SessionRequestBody(yofacturo));
-        SessionTokenCache sessions = new SessionTokenCache(
-                new CamelSessionIssuer(context.createProducerTemplate(), "direct:yofacturo-session-create", json),
-                duration(context, "yofacturo.renew-before", "YOFACTURO_RENEW_BEFORE"), Clock.systemUTC());
-        registry.bind("yofacturoSession", sessions);
-        BearerHeader bearer = new BearerHeader(sessions);
-        registry.bind("yofacturoBearer", bearer);
-        registry.bind("yofacturoReauthenticate", new ReauthenticateOnRetry(sessions, bearer));
-        RateLimitGate yofacturoLimit = new RateLimitGate("YoFacturo",
-                duration(context, "http.rate-limit-max-wait", "HTTP_RATE_LIMIT_MAX_WAIT"), Clock.systemUTC());
-        registry.bind("yofacturoRateLimit", yofacturoLimit);
-        registry.bind("yofacturoRateLimited", (Processor) exchange -> {
-            metrics.httpFailure(exchange, "yofacturo");
-            yofacturoLimit.onLimited(exchange);
-        });
-        registry.bind("yofacturoHttpFailure", (Processor) exchange -> metrics.httpFailure(exchange, "yofacturo"));
-        registry.bind("yofacturoRateLimitWait", (Processor) exchange -> yofacturoLimit.awaitClearance());
         registry.bind("yofacturoListPage", new PageReader(json, "/data", "id", PagingRule.totalPagesInMeta()));
-        registry.bind("yofacturoInvoiceBatchState",
-                new DeliveryStateRepository(stateDir.resolve("yofacturo-invoice-batches.state")));
-        registry.bind("yofacturoBatchInvoiceState",
-                new DeliveryStateRepository(stateDir.resolve("yofacturo-batch-invoices.state")));
+        yofacturo = yofacturoTenants(context, json, stateDir);
+        Tenants<YoFacturoTenant> t = yofacturo;
+        registry.bind("yofacturoTenants", t);
+        registry.bind("yofacturoSessionRequest", (Processor) e -> t.of(e).sessionRequest().process(e));
+        registry.bind("yofacturoSessionCheck", (Processor) e -> t.of(e).sessions().renewIfDue());
+        registry.bind("yofacturoBearer", (Processor) e -> t.of(e).bearer().process(e));
+        registry.bind("yofacturoReauthenticate", (Processor) e -> t.of(e).reauthenticate().process(e));
+        registry.bind("yofacturoRateLimited", (Processor) e -> {
+            metrics.httpFailure(e, "yofacturo");
+            t.of(e).rateLimit().onLimited(e);
+        });
+        registry.bind("yofacturoRateLimitWait", (Processor) e -> t.of(e).rateLimit().awaitClearance());
+        registry.bind("yofacturoRateLimitPassed", (Processor) e -> t.of(e).rateLimit().passed());
+        registry.bind("yofacturoHttpFailure", (Processor) e -> metrics.httpFailure(e, "yofacturo"));
+        registry.bind("yofacturoInvoiceBatchState", new TenantIdempotentRepository(
+                Tenants.of(List.copyOf(t.all().keySet()), id -> t.get(id).batchState())));
+        registry.bind("yofacturoBatchInvoiceState", new TenantIdempotentRepository(
+                Tenants.of(List.copyOf(t.all().keySet()), id -> t.get(id).invoiceState())));
+        registry.bind("yofacturoTenantHeaders", (Processor) e -> {
+            YoFacturoTenant tenant = t.of(e);
+            e.getMessage().setHeader("YoFacturoTenant", tenant.id());
+            e.getMessage().setHeader("YoFacturoOutputPath", tenant.outputPath());
+        });
+        List<String> configured = t.all().values().stream().filter(YoFacturoTenant::isConfigured)
+                .map(YoFacturoTenant::id).toList();
+        context.getPropertiesComponent().addOverrideProperty("yofacturo.configured-tenants", String.join(",", configured));
+        registry.bind("yofacturoSubmissions", new InvoiceBatchSubmissions(json, configured));
+    }
+
+    /** The organisations: YOFACTURO_TENANTS lists them, each with its own key; without it, one, with YOFACTURO_API_KEY. */
+    private static Tenants<YoFacturoTenant> yofacturoTenants(CamelContext context, ObjectMapper json, Path stateDir) {
+        List<String> ids = Tenants.ids(property(context, "yofacturo.tenants"), "YOFACTURO_TENANTS");
+        boolean several = !ids.equals(List.of(Tenants.DEFAULT));
+        Duration renewBefore = duration(context, "yofacturo.renew-before", "YOFACTURO_RENEW_BEFORE");
+        Duration maxWait = duration(context, "http.rate-limit-max-wait", "HTTP_RATE_LIMIT_MAX_WAIT");
+        return Tenants.of(ids, id -> {
+            String keyVariable = Tenants.variable("yofacturo", id, "api-key");
+            String api = several ? "YoFacturo [" + id + "]" : "YoFacturo";
+            YoFacturoCredentials credentials = new YoFacturoCredentials(
+                    property(context, Tenants.property("yofacturo", id, "api-key")), json);
+            SessionTokenCache sessions = new SessionTokenCache(new CamelSessionIssuer(context.createProducerTemplate(),
+                    "direct:yofacturo-session-create", json, id), renewBefore, Clock.systemUTC(), api, keyVariable);
+            BearerHeader bearer = new BearerHeader(sessions);
+            Path state = several ? stateDir.resolve(id) : stateDir;
+            return new YoFacturoTenant(id, keyVariable, credentials, sessions, bearer,
+                    new ReauthenticateOnRetry(sessions, bearer), new SessionRequestBody(credentials),
+                    new RateLimitGate(api, maxWait, Clock.systemUTC()),
+                    new DeliveryStateRepository(state.resolve("yofacturo-invoice-batches.state")),
+                    new DeliveryStateRepository(state.resolve("yofacturo-batch-invoices.state")),
+                    several ? "yofacturo/" + id : "yofacturo");
+        });
     }
 
     @Override
     public void afterConfigure(BaseMainSupport main) {
-        if (yofacturo.isConfigured()) {
-            feeds.register("yofacturo-invoice-batches", "yofacturo-invoice-batches");
-            SessionTokenCache sessions = main.getCamelContext().getRegistry()
-                    .lookupByNameAndType("yofacturoSession", SessionTokenCache.class);
-            HealthCheckRegistry.get(main.getCamelContext()).register(new CredentialHealth("yofacturo-session",
+        CamelContext context = main.getCamelContext();
+        List<String> off = new ArrayList<>();
+        for (YoFacturoTenant tenant : yofacturo.all().values()) {
+            if (!tenant.isConfigured()) {
+                off.add(tenant.keyVariable());
+                continue;
+            }
+            String feed = Tenants.name("yofacturo-invoice-batches", tenant.id());
+            feeds.register(feed, "yofacturo-invoice-batches", tenant.id());
+            TemplatedRouteBuilder.builder(context, "yofacturo-invoice-batches-poll")
+                    .routeId(feed + "-schedule").parameter("feed", feed).add();
+            SessionTokenCache sessions = tenant.sessions();
+            HealthCheckRegistry.get(context).register(new CredentialHealth(Tenants.name("yofacturo-session", tenant.id()),
                     () -> sessions.hasValidSession() ? null : sessions.isKeyRejected()
-                            ? "YoFacturo rejected the api key: set YOFACTURO_API_KEY to a valid key"
+                            ? "YoFacturo rejected the api key: set " + tenant.keyVariable() + " to a valid key"
                             : "no valid YoFacturo session yet (see the log)"));
             metrics.watch("yyr_session_renewals", "YoFacturo sessions obtained", sessions, SessionTokenCache::renewals,
-                    "api", "yofacturo");
-        } else {
-            int off = switchOff(main.getCamelContext(), "yofacturo");
-            LOG.warn("YoFacturo feeds are off ({} routes not started): set YOFACTURO_API_KEY, or run with --sandbox", off);
+                    tenant.id(), "api", "yofacturo");
+        }
+        if (off.size() == yofacturo.all().size()) {
+            int routes = switchOff(context, "yofacturo");
+            LOG.warn("YoFacturo feeds are off ({} routes not started): set {}, or run with --sandbox", routes,
+                    String.join(" and ", off));
+        } else if (!off.isEmpty()) {
+            LOG.warn("Some YoFacturo organisations are off: set {}", String.join(" and ", off));
         }
     }
 

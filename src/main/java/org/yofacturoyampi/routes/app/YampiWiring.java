@@ -24,12 +24,15 @@ import org.yofacturoyampi.routes.delivery.DeliveryStateRepository;
 import org.yofacturoyampi.routes.health.CredentialHealth;
 import org.yofacturoyampi.routes.http.RateLimitGate;
 import org.yofacturoyampi.routes.metrics.FeedMetrics;
+import org.yofacturoyampi.routes.tenant.TenantIdempotentRepository;
+import org.yofacturoyampi.routes.tenant.Tenants;
 import org.yofacturoyampi.routes.trigger.FeedRuns;
 import org.yofacturoyampi.routes.yampi.YampiCatalogue;
 import org.yofacturoyampi.routes.yampi.YampiMessages;
 import org.yofacturoyampi.routes.yampi.YampiPages;
 import org.yofacturoyampi.routes.yampi.YampiRefusals;
 import org.yofacturoyampi.routes.yampi.YampiResource;
+import org.yofacturoyampi.routes.yampi.YampiTenant;
 import org.yofacturoyampi.routes.yampi.YampiTokenHeader;
 import org.yofacturoyampi.routes.yampi.YampiTokenKind;
 
@@ -46,9 +49,7 @@ final class YampiWiring extends MainListenerSupport {
 
     private final FeedRuns feeds;
     private final FeedMetrics metrics;
-    private final List<String> missing = new ArrayList<>();
-    private List<String> accountIds = List.of();
-    private List<YampiResource> polled = List.of();
+    private Tenants<YampiTenant> tenants;
 
     YampiWiring(FeedRuns feeds, FeedMetrics metrics) {
         this.feeds = feeds;
@@ -62,67 +63,107 @@ final class YampiWiring extends MainListenerSupport {
         Registry registry = context.getRegistry();
         ObjectMapper json = new ObjectMapper();
 
-        String token = property(properties, "yampi.api-token");
-        String accounts = property(properties, "yampi.account-ids");
+        YampiCatalogue catalogue = YampiCatalogue.read(properties.loadProperties().stringPropertyNames(),
+                key -> properties.resolveProperty(key).orElse(null));
+        List<String> ids = Tenants.ids(property(properties, "yampi.tenants"), "YAMPI_TENANTS");
+        boolean several = !ids.equals(List.of(Tenants.DEFAULT));
+        Path stateDir = Path.of(property(properties, "state-dir"));
+        Duration maxWait = Duration.parse(property(properties, "http.rate-limit-max-wait"));
+        tenants = Tenants.of(ids, id -> tenant(properties, catalogue, id, several, stateDir, maxWait));
+        Tenants<YampiTenant> t = tenants;
+
+        properties.addOverrideProperty("yampi.api-host", apiHost(property(properties, "yampi.base-url")));
+        registry.bind("yampiToken", (Processor) e -> t.of(e).token().process(e));
+        registry.bind("yampiPages", new YampiPages(
+                t.all().values().stream().flatMap(tenant -> tenant.polled().stream()).toList(),
+                e -> t.of(e).kind(), json));
+        registry.bind("yampiRefusals", new YampiRefusals(id -> Tenants.variable("yampi", id, "api-token"),
+                id -> Tenants.variable("yampi", id, "account-ids")));
+        List<String> configured = t.all().values().stream().filter(YampiTenant::isConfigured).map(YampiTenant::id).toList();
+        registry.bind("yampiMessages", new YampiMessages(json, configured));
+        registry.bind("yampiState", new TenantIdempotentRepository(Tenants.of(ids, id -> t.get(id).state())));
+        registry.bind("yampiTenantHeaders", (Processor) e -> {
+            YampiTenant tenant = t.of(e);
+            e.getMessage().setHeader("YampiTenant", tenant.id());
+            e.getMessage().setHeader("YampiOutputPath", tenant.outputPath());
+        });
+        registry.bind("yampiRateLimited", (Processor) e -> {
+            metrics.httpFailure(e, "yampi");
+            t.of(e).rateLimit().onLimited(e);
+        });
+        registry.bind("yampiHttpFailure", (Processor) e -> metrics.httpFailure(e, "yampi"));
+        registry.bind("yampiRateLimitWait", (Processor) e -> t.of(e).rateLimit().awaitClearance());
+        registry.bind("yampiRateLimitPassed", (Processor) e -> t.of(e).rateLimit().passed());
+    }
+
+    /** A token and its accounts: YAMPI_TENANTS lists them (YAMPI_TENANT_<ID>_*); without it, one, with YAMPI_*. */
+    private static YampiTenant tenant(PropertiesComponent properties, YampiCatalogue catalogue, String id,
+            boolean several, Path stateDir, Duration maxWait) {
+        String token = setting(properties, id, "api-token", false);
+        String accounts = setting(properties, id, "account-ids", false);
+        List<String> missing = new ArrayList<>();
         if (token.isEmpty()) {
-            missing.add("YAMPI_API_TOKEN");
+            missing.add(Tenants.variable("yampi", id, "api-token"));
         }
+        List<String> accountIds = List.of();
+        String accountsVariable = Tenants.variable("yampi", id, "account-ids");
         if (accounts.isEmpty()) {
-            missing.add("YAMPI_ACCOUNT_IDS");
+            missing.add(accountsVariable);
         } else if (!accounts.matches("\\d+(\\s*,\\s*\\d+)*")) {
-            throw new ConfigurationException("YAMPI_ACCOUNT_IDS must be account numbers separated by commas, such as "
+            throw new ConfigurationException(accountsVariable + " must be account numbers separated by commas, such as "
                     + "1,42; not '" + accounts + "'");
         } else {
             accountIds = Arrays.stream(accounts.split(",")).map(String::trim).toList();
         }
-        YampiTokenKind kind = YampiTokenKind.parse(property(properties, "yampi.token-kind"));
-        YampiCatalogue catalogue = YampiCatalogue.read(properties.loadProperties().stringPropertyNames(),
-                key -> properties.resolveProperty(key).orElse(null));
-        List<YampiResource> selected = catalogue.select(property(properties, "yampi.resources"));
-        polled = selected.stream().filter(r -> r.readableWith(kind)).toList();
+        YampiTokenKind kind = YampiTokenKind.parse(setting(properties, id, "token-kind", true));
+        List<YampiResource> selected = catalogue.select(setting(properties, id, "resources", true));
+        List<YampiResource> polled = selected.stream().filter(r -> r.readableWith(kind)).toList();
         List<String> unreadable = selected.stream().filter(r -> !r.readableWith(kind)).map(YampiResource::name).toList();
+        String api = several ? "Yampi [" + id + "]" : "Yampi";
         if (missing.isEmpty() && !unreadable.isEmpty()) {
-            LOG.warn("A Yampi {} token cannot read {}: not polled; polling {}", kind.label(),
-                    String.join(", ", unreadable),
+            LOG.warn("A {} {} token cannot read {}: not polled; polling {}", api, kind.label(), String.join(", ", unreadable),
                     polled.isEmpty() ? "nothing" : polled.stream().map(YampiResource::name).collect(Collectors.joining(", ")));
         }
+        return new YampiTenant(id, new YampiTokenHeader(token), kind, accountIds, polled,
+                new DeliveryStateRepository((several ? stateDir.resolve(id) : stateDir).resolve("yampi.state")),
+                new RateLimitGate(api, maxWait, Clock.systemUTC()), several ? "yampi/" + id : "yampi",
+                List.copyOf(missing));
+    }
 
-        properties.addOverrideProperty("yampi.api-host", apiHost(property(properties, "yampi.base-url")));
-        registry.bind("yampiToken", new YampiTokenHeader(token));
-        registry.bind("yampiPages", new YampiPages(polled, kind, json));
-        registry.bind("yampiRefusals", new YampiRefusals());
-        registry.bind("yampiMessages", new YampiMessages(json));
-        registry.bind("yampiState", new DeliveryStateRepository(
-                Path.of(property(properties, "state-dir")).resolve("yampi.state")));
-        RateLimitGate limit = new RateLimitGate("Yampi",
-                Duration.parse(property(properties, "http.rate-limit-max-wait")), Clock.systemUTC());
-        registry.bind("yampiRateLimit", limit);
-        registry.bind("yampiRateLimited", (Processor) exchange -> {
-            metrics.httpFailure(exchange, "yampi");
-            limit.onLimited(exchange);
-        });
-        registry.bind("yampiHttpFailure", (Processor) exchange -> metrics.httpFailure(exchange, "yampi"));
-        registry.bind("yampiRateLimitWait", (Processor) exchange -> limit.awaitClearance());
+    /** A tenant's setting; with {@code inherits}, an unset tenant setting falls back to the plain yampi.* one. */
+    private static String setting(PropertiesComponent properties, String id, String name, boolean inherits) {
+        String value = property(properties, Tenants.property("yampi", id, name));
+        return value.isEmpty() && inherits ? property(properties, "yampi." + name) : value;
     }
 
     @Override
     public void afterConfigure(BaseMainSupport main) {
         CamelContext context = main.getCamelContext();
-        if (!missing.isEmpty()) {
+        List<String> missing = new ArrayList<>();
+        YampiRefusals refusals = context.getRegistry().lookupByNameAndType("yampiRefusals", YampiRefusals.class);
+        for (YampiTenant tenant : tenants.all().values()) {
+            if (!tenant.isConfigured()) {
+                missing.addAll(tenant.missing());
+                continue;
+            }
+            String tokenVariable = Tenants.variable("yampi", tenant.id(), "api-token");
+            HealthCheckRegistry.get(context).register(new CredentialHealth(Tenants.name("yampi-token", tenant.id()),
+                    () -> refusals.isTokenRejectedFor(tenant.id())
+                            ? "Yampi rejected the token (401): set " + tokenVariable + " to a valid token and restart"
+                            : null));
+            for (YampiResource resource : tenant.polled()) {
+                String feed = Tenants.DEFAULT.equals(tenant.id()) ? "yampi-" + resource.name()
+                        : "yampi-" + tenant.id() + "-" + resource.name();
+                TemplatedRouteBuilder.builder(context, TEMPLATE).routeId(feed).parameter("feed", feed).add();
+                feeds.register(feed, "yampi-resource-walk", tenant.id(), resource.name(), tenant.accountIds());
+            }
+        }
+        if (tenants.all().values().stream().noneMatch(YampiTenant::isConfigured)) {
             int off = RuntimeWiring.switchOff(context, "yampi");
             LOG.warn("Yampi feeds are off ({} routes not started): set {}, or run with --sandbox", off,
                     String.join(" and ", missing));
-            return;
-        }
-        YampiRefusals refusals = context.getRegistry().lookupByNameAndType("yampiRefusals", YampiRefusals.class);
-        HealthCheckRegistry.get(context).register(new CredentialHealth("yampi-token", () -> refusals.isTokenRejected()
-                ? "Yampi rejected the token (401): set YAMPI_API_TOKEN to a valid token and restart" : null));
-        for (YampiResource resource : polled) {
-            TemplatedRouteBuilder.builder(context, TEMPLATE)
-                    .routeId("yampi-" + resource.name())
-                    .parameter("resource", resource.name())
-                    .add();
-            feeds.register("yampi-" + resource.name(), "yampi-resource-walk", resource.name(), accountIds);
+        } else if (!missing.isEmpty()) {
+            LOG.warn("Some Yampi tokens are off: set {}", String.join(" and ", missing));
         }
     }
 

@@ -11,6 +11,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.http.base.HttpOperationFailedException;
+import org.yofacturoyampi.routes.tenant.Tenants;
 import org.yofacturoyampi.routes.trigger.SyncReport;
 
 /**
@@ -18,9 +19,6 @@ import org.yofacturoyampi.routes.trigger.SyncReport;
  * and per API the refusals seen. A no-op when metrics are off (no meter registry).
  */
 public final class FeedMetrics {
-
-    /** Single-tenant deployments report under this tenant. */
-    public static final String TENANT = "default";
 
     private final Supplier<CamelContext> context;
     private volatile MeterRegistry registry;
@@ -46,13 +44,15 @@ public final class FeedMetrics {
             return;
         }
         String feed = run.feed();
-        Timer.builder("yyr_poll_duration").description("duration of feed runs").tags("feed", feed, "tenant", TENANT)
+        String tenant = run.tenant() == null ? Tenants.DEFAULT : run.tenant();
+        Timer.builder("yyr_poll_duration").description("duration of feed runs").tags("feed", feed, "tenant", tenant)
                 .register(r).record(run.took());
-        count(r, "yyr_pages_read", "list pages read", run.pages(), "feed", feed);
-        count(r, "yyr_records_delivered", "records delivered downstream", run.fresh(), "feed", feed, "change", "new");
-        count(r, "yyr_records_delivered", "records delivered downstream", run.changed(), "feed", feed, "change", "changed");
-        count(r, "yyr_dead_letters", "answers sent to the dead letters", run.deadLetters(), "feed", feed);
-        count(r, "yyr_run_errors", "errors met by feed runs", run.errorCount(), "feed", feed);
+        count(r, tenant, "yyr_pages_read", "list pages read", run.pages(), "feed", feed);
+        count(r, tenant, "yyr_records_delivered", "records delivered downstream", run.fresh(), "feed", feed, "change", "new");
+        count(r, tenant, "yyr_records_delivered", "records delivered downstream", run.changed(), "feed", feed, "change",
+                "changed");
+        count(r, tenant, "yyr_dead_letters", "answers sent to the dead letters", run.deadLetters(), "feed", feed);
+        count(r, tenant, "yyr_run_errors", "errors met by feed runs", run.errorCount(), "feed", feed);
     }
 
     /** A refusal or failure answered by an API (401, 429, 5xx...), seen on the exchange's caught exception. */
@@ -65,20 +65,24 @@ public final class FeedMetrics {
         }
         int status = http.getStatusCode();
         String kind = status >= 500 ? "5xx" : String.valueOf(status);
-        count(r, "yyr_http_failures", "API answers that were refusals or failures", 1, "api", api, "status", kind);
+        String tenant = Tenants.idOf(exchange);
+        count(r, tenant == null ? Tenants.DEFAULT : tenant, "yyr_http_failures", "API answers that were refusals or failures",
+                1, "api", api, "status", kind);
     }
 
     /** A counter read from {@code source} whenever metrics are scraped, e.g. session renewals. */
-    public <T> void watch(String name, String description, T source, ToDoubleFunction<T> value, String... tags) {
+    public <T> void watch(String name, String description, T source, ToDoubleFunction<T> value, String tenant,
+            String... tags) {
         MeterRegistry r = registry();
         if (r != null) {
-            FunctionCounter.builder(name, source, value).description(description).tags(tags).tag("tenant", TENANT)
+            FunctionCounter.builder(name, source, value).description(description).tags(tags).tag("tenant", tenant)
                     .register(r);
         }
     }
 
-    private static void count(MeterRegistry r, String name, String description, int amount, String... tags) {
-        Counter counter = Counter.builder(name).description(description).tags(tags).tag("tenant", TENANT).register(r);
+    private static void count(MeterRegistry r, String tenant, String name, String description, int amount,
+            String... tags) {
+        Counter counter = Counter.builder(name).description(description).tags(tags).tag("tenant", tenant).register(r);
         if (amount > 0) {
             counter.increment(amount);
         }

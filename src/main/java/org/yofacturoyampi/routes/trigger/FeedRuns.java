@@ -14,6 +14,7 @@ import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.yofacturoyampi.routes.delivery.DeliveryStateRepository;
+import org.yofacturoyampi.routes.tenant.Tenants;
 
 /**
  * The feeds that can be run, and their runs: the route {@code sync} (routes/sync.yaml) calls {@link #begin} and
@@ -33,7 +34,7 @@ public final class FeedRuns {
     private static final Logger LOG = LoggerFactory.getLogger(FeedRuns.class);
     private static final String HOLDS_LOCK = "SyncHoldsFeedLock";
 
-    private record Feed(String name, String entry, String resource, List<String> accounts) {
+    private record Feed(String name, String entry, String tenant, String resource, List<String> accounts) {
     }
 
     private final Map<String, Feed> feeds = new ConcurrentSkipListMap<>();
@@ -49,14 +50,14 @@ public final class FeedRuns {
         this.finished = finished;
     }
 
-    /** A feed without accounts (YoFacturo): its walk route is {@code direct:<entry>}. */
-    public void register(String name, String entry) {
-        feeds.put(name, new Feed(name, entry, null, List.of()));
+    /** A feed without accounts (YoFacturo) of one tenant: its walk route is {@code direct:<entry>}. */
+    public void register(String name, String entry, String tenant) {
+        feeds.put(name, new Feed(name, entry, tenant, null, List.of()));
     }
 
-    /** A Yampi feed: one resource, walked for each of these accounts unless a trigger names one. */
-    public void register(String name, String entry, String resource, List<String> accounts) {
-        feeds.put(name, new Feed(name, entry, resource, List.copyOf(accounts)));
+    /** A Yampi feed of one tenant: one resource, walked for each of these accounts unless a trigger names one. */
+    public void register(String name, String entry, String tenant, String resource, List<String> accounts) {
+        feeds.put(name, new Feed(name, entry, tenant, resource, List.copyOf(accounts)));
     }
 
     public List<String> feedNames() {
@@ -84,7 +85,8 @@ public final class FeedRuns {
             lock.acquire();
         }
         exchange.setProperty(HOLDS_LOCK, true);
-        exchange.setProperty(SyncReport.PROPERTY, new SyncReport(name, account, trigger, clock));
+        exchange.setProperty(SyncReport.PROPERTY, new SyncReport(name, feed.tenant(), account, trigger, clock));
+        exchange.setVariable(Tenants.VARIABLE, feed.tenant());
         exchange.setVariable(ENTRY, feed.entry());
         exchange.setVariable(RESOURCE, feed.resource());
         exchange.setVariable(ACCOUNTS, account != null ? account : String.join(",", feed.accounts()));

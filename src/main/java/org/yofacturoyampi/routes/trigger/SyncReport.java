@@ -22,6 +22,7 @@ public final class SyncReport {
     private static final int MAX_ERRORS = 20;
 
     private final String feed;
+    private final String tenant;
     private final String account;
     private final String trigger;
     private final Clock clock;
@@ -36,8 +37,9 @@ public final class SyncReport {
     private int errorCount;
     private volatile Duration took;
 
-    SyncReport(String feed, String account, String trigger, Clock clock) {
+    SyncReport(String feed, String tenant, String account, String trigger, Clock clock) {
         this.feed = feed;
+        this.tenant = tenant;
         this.account = account;
         this.trigger = trigger;
         this.clock = clock;
@@ -92,6 +94,10 @@ public final class SyncReport {
         return feed;
     }
 
+    public String tenant() {
+        return tenant;
+    }
+
     public Duration took() {
         return took == null ? Duration.ZERO : took;
     }
@@ -124,6 +130,7 @@ public final class SyncReport {
     public synchronized Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("feed", feed);
+        m.put("tenant", tenant);
         if (account != null) {
             m.put("account", account);
         }

@@ -1,6 +1,7 @@
 package org.yofacturoyampi.routes.yampi;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -12,6 +13,7 @@ import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.http.base.HttpOperationFailedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.yofacturoyampi.routes.tenant.Tenants;
 import org.yofacturoyampi.routes.yofacturo.InvalidSubmissionException;
 
 /**
@@ -24,14 +26,24 @@ public final class YampiMessages {
     private static final Logger LOG = LoggerFactory.getLogger(YampiMessages.class);
 
     private final ObjectMapper json;
+    private final List<String> tenants;
 
-    public YampiMessages(ObjectMapper json) {
+    /** @param tenants the configured tokens, the first one posting unless a message's header YampiTenant says */
+    public YampiMessages(ObjectMapper json, List<String> tenants) {
         this.json = json;
+        this.tenants = List.copyOf(tenants);
     }
 
     public void prepare(Exchange exchange) throws JsonProcessingException {
         String body = exchange.getMessage().getBody(String.class);
         exchange.setVariable("submission", body);
+        String tenant = exchange.getMessage().getHeader("YampiTenant", String.class);
+        tenant = tenant == null || tenant.isBlank() ? (tenants.isEmpty() ? Tenants.DEFAULT : tenants.get(0)) : tenant.trim();
+        if (!tenants.contains(tenant)) {
+            throw new InvalidSubmissionException("no Yampi token '" + tenant + "' is configured (YAMPI_TENANTS: "
+                    + String.join(", ", tenants) + ")");
+        }
+        exchange.setVariable(Tenants.VARIABLE, tenant);
         JsonNode root;
         try {
             root = json.readTree(body == null ? "" : body);

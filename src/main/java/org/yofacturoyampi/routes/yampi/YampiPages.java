@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
@@ -16,22 +17,26 @@ import org.yofacturoyampi.routes.paging.PageReader;
  */
 public final class YampiPages {
 
-    private final YampiTokenKind tokenKind;
+    private final Function<Exchange, YampiTokenKind> tokenKind;
     private final Map<String, YampiResource> resources = new LinkedHashMap<>();
     private final Map<String, PageReader> readers = new LinkedHashMap<>();
 
-    public YampiPages(List<YampiResource> polled, YampiTokenKind tokenKind, ObjectMapper json) {
+    /**
+     * @param polled    the resources any tenant polls
+     * @param tokenKind the kind of token of the exchange's tenant (which paths it reads)
+     */
+    public YampiPages(List<YampiResource> polled, Function<Exchange, YampiTokenKind> tokenKind, ObjectMapper json) {
         this.tokenKind = tokenKind;
         for (YampiResource r : polled) {
-            resources.put(r.name(), r);
-            readers.put(r.name(), r.pageReader(json));
+            resources.putIfAbsent(r.name(), r);
+            readers.putIfAbsent(r.name(), r.pageReader(json));
         }
     }
 
     /** Starts the walk at page 1 of the resource's path for this account and token kind. */
     public void start(Exchange exchange) {
         YampiResource r = resource(exchange);
-        exchange.setVariable("path", r.pathFor(tokenKind, exchange.getVariable("accountId", String.class)));
+        exchange.setVariable("path", r.pathFor(tokenKind.apply(exchange), exchange.getVariable("accountId", String.class)));
         exchange.setVariable(PageReader.NEXT_PAGE, 1);
     }
 

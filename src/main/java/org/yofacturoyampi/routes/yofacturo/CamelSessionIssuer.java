@@ -5,10 +5,11 @@ import java.time.format.DateTimeParseException;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.apache.camel.CamelExecutionException;
+import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.http.base.HttpOperationFailedException;
 import org.yofacturoyampi.routes.delivery.FailureDescription;
+import org.yofacturoyampi.routes.tenant.Tenants;
 
 /** Issues sessions through the {@code yofacturo-session-create} route, which posts the api key to YoFacturo. */
 public final class CamelSessionIssuer implements SessionIssuer {
@@ -16,25 +17,27 @@ public final class CamelSessionIssuer implements SessionIssuer {
     private final ProducerTemplate producer;
     private final String sessionCreateUri;
     private final ObjectMapper json;
+    private final String tenant;
 
-    public CamelSessionIssuer(ProducerTemplate producer, String sessionCreateUri, ObjectMapper json) {
+    /** @param tenant the organisation whose session this is (the exchange variable {@code tenant} of the call) */
+    public CamelSessionIssuer(ProducerTemplate producer, String sessionCreateUri, ObjectMapper json, String tenant) {
         this.producer = producer;
         this.sessionCreateUri = sessionCreateUri;
         this.json = json;
+        this.tenant = tenant;
     }
 
     @Override
     public YoFacturoSession issue() {
-        byte[] answer;
-        try {
-            answer = producer.requestBody(sessionCreateUri, null, byte[].class);
-        } catch (CamelExecutionException e) {
-            if (e.getCause() instanceof HttpOperationFailedException http && http.getStatusCode() == 401) {
-                throw new ApiKeyRejectedException();
-            }
-            throw new IllegalStateException("sessions call to YoFacturo failed: " + FailureDescription.of(e.getCause()));
+        Exchange call = producer.send(sessionCreateUri, e -> e.setVariable(Tenants.VARIABLE, tenant));
+        Throwable failure = call.getException();
+        if (failure instanceof HttpOperationFailedException http && http.getStatusCode() == 401) {
+            throw new ApiKeyRejectedException();
         }
-        return parse(answer);
+        if (failure != null) {
+            throw new IllegalStateException("sessions call to YoFacturo failed: " + FailureDescription.of(failure));
+        }
+        return parse(call.getMessage().getBody(byte[].class));
     }
 
     /** Parse errors never quote the body: it holds the session token. */

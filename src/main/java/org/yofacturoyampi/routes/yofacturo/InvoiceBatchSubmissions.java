@@ -1,6 +1,7 @@
 package org.yofacturoyampi.routes.yofacturo;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -11,6 +12,7 @@ import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.http.base.HttpOperationFailedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.yofacturoyampi.routes.tenant.Tenants;
 
 /**
  * The steps of routes/yofacturo-submit.yaml: checks an inbound create-batch body, derives its Idempotency-Key, and
@@ -22,20 +24,34 @@ public final class InvoiceBatchSubmissions {
     public static final String EXTERNAL_BATCH_ID = "YoFacturoExternalBatchId";
     public static final String IDEMPOTENCY_KEY = "YoFacturoIdempotencyKey";
     public static final String PARTIAL = "YoFacturoPartialSuccess";
+    public static final String TENANT = "YoFacturoTenant";
     /** The external_batch_id made safe for a file name (the default sinks' file names). */
     public static final String NAME = "YoFacturoSubmissionName";
     private static final Logger LOG = LoggerFactory.getLogger(InvoiceBatchSubmissions.class);
 
     private final ObjectMapper json;
+    private final List<String> tenants;
 
-    public InvoiceBatchSubmissions(ObjectMapper json) {
+    /** @param tenants the configured organisations, the first one being where a submission goes unless it says */
+    public InvoiceBatchSubmissions(ObjectMapper json, List<String> tenants) {
         this.json = json;
+        this.tenants = List.copyOf(tenants);
     }
 
-    /** Keeps the body as it came (it is what is posted), and sets the variables externalBatchId and idempotencyKey. */
+    /**
+     * Keeps the body as it came (it is what is posted), and sets the variables externalBatchId, idempotencyKey and
+     * tenant: the header YoFacturoTenant, or the sub-folder the file was dropped in (data/in/invoice-batches/acme/),
+     * or the first organisation.
+     */
     public void prepare(Exchange exchange) {
         String body = exchange.getMessage().getBody(String.class);
         exchange.setVariable("submission", body);
+        String tenant = tenantOf(exchange);
+        if (!tenants.contains(tenant)) {
+            throw new InvalidSubmissionException("no organisation '" + tenant + "' is configured (YOFACTURO_TENANTS: "
+                    + String.join(", ", tenants) + ")");
+        }
+        exchange.setVariable(Tenants.VARIABLE, tenant);
         JsonNode root;
         try {
             root = json.readTree(body == null ? "" : body);
@@ -53,6 +69,16 @@ public final class InvoiceBatchSubmissions {
         exchange.getMessage().setBody(body);
     }
 
+    private String tenantOf(Exchange exchange) {
+        String header = exchange.getMessage().getHeader(TENANT, String.class);
+        if (header != null && !header.isBlank()) {
+            return header.trim();
+        }
+        String relative = exchange.getMessage().getHeader(Exchange.FILE_NAME, String.class);
+        int slash = relative == null ? -1 : relative.indexOf('/');
+        return slash > 0 ? relative.substring(0, slash) : tenants.isEmpty() ? Tenants.DEFAULT : tenants.get(0);
+    }
+
     /** YoFacturo created the batch: its answer goes to the results, flagged if some invoices were refused. */
     public void accepted(Exchange exchange) throws JsonProcessingException {
         String answer = exchange.getMessage().getBody(String.class);
@@ -61,6 +87,7 @@ public final class InvoiceBatchSubmissions {
         exchange.getMessage().getHeaders().clear();
         exchange.getMessage().setHeader(EXTERNAL_BATCH_ID, exchange.getVariable("externalBatchId"));
         exchange.getMessage().setHeader(NAME, fileName(exchange));
+        exchange.getMessage().setHeader(TENANT, Tenants.idOf(exchange));
         exchange.getMessage().setHeader(IDEMPOTENCY_KEY, exchange.getVariable("idempotencyKey"));
         exchange.getMessage().setHeader("YoFacturoInvoiceBatchId", root.path("data").path("id").asText(null));
         exchange.getMessage().setHeader(PARTIAL, partial);

@@ -20,6 +20,8 @@ public final class SessionTokenCache {
     private static final Duration IN_FLIGHT_MARGIN = Duration.ofSeconds(1);
 
     private final SessionIssuer issuer;
+    private final String api;
+    private final String keyVariable;
     private final Duration renewBefore;
     private final Clock clock;
     private final ReentrantLock renewal = new ReentrantLock();
@@ -29,9 +31,19 @@ public final class SessionTokenCache {
     private volatile boolean keyRejected;
 
     public SessionTokenCache(SessionIssuer issuer, Duration renewBefore, Clock clock) {
+        this(issuer, renewBefore, clock, "YoFacturo", "YOFACTURO_API_KEY");
+    }
+
+    /**
+     * @param api         how logs name this organisation's YoFacturo, e.g. "YoFacturo [acme]"
+     * @param keyVariable the variable holding its api key, named in messages (never the key)
+     */
+    public SessionTokenCache(SessionIssuer issuer, Duration renewBefore, Clock clock, String api, String keyVariable) {
         this.issuer = issuer;
         this.renewBefore = renewBefore;
         this.clock = clock;
+        this.api = api;
+        this.keyVariable = keyVariable;
     }
 
     /** The token to send now: the cached one while it is valid, else a freshly issued one. */
@@ -77,7 +89,7 @@ public final class SessionTokenCache {
             try {
                 if (session == current) {
                     session = null;
-                    LOG.info("YoFacturo refused the cached session token; a new session will be requested");
+                    LOG.info("{} refused the cached session token; a new session will be requested", api);
                 }
             } finally {
                 renewal.unlock();
@@ -129,21 +141,21 @@ public final class SessionTokenCache {
         } catch (ApiKeyRejectedException e) {
             session = null;
             if (!keyRejected) {
-                LOG.error("{}; no YoFacturo data is requested until then, next attempt at the next session check",
-                        e.getMessage());
+                LOG.error("{} rejected the api key (401 Invalid API key): set {} to a valid org key; no data is "
+                        + "requested until then, next attempt at the next session check", api, keyVariable);
             } else {
-                LOG.debug("YoFacturo still rejects the api key (YOFACTURO_API_KEY)");
+                LOG.debug("{} still rejects the api key ({})", api, keyVariable);
             }
             keyRejected = true;
             throw e;
         }
         if (keyRejected) {
-            LOG.info("YoFacturo accepts the api key again (YOFACTURO_API_KEY)");
+            LOG.info("{} accepts the api key again ({})", api, keyVariable);
         }
         keyRejected = false;
         session = fresh;
         renewals.incrementAndGet();
-        LOG.info("YoFacturo session renewed; it expires at {}", fresh.expiresAt());
+        LOG.info("{} session renewed; it expires at {}", api, fresh.expiresAt());
         return fresh;
     }
 
@@ -151,9 +163,9 @@ public final class SessionTokenCache {
         return candidate != null && clock.instant().plus(IN_FLIGHT_MARGIN).isBefore(candidate.expiresAt());
     }
 
-    private static SessionUnavailableException rejectedKey() {
-        return new SessionUnavailableException("no YoFacturo session: the api key was rejected; set YOFACTURO_API_KEY "
-                + "to a valid key (checked again at the next session check)");
+    private SessionUnavailableException rejectedKey() {
+        return new SessionUnavailableException("no " + api + " session: the api key was rejected; set " + keyVariable
+                + " to a valid key (checked again at the next session check)");
     }
 
     Instant expiresAtForTests() {

@@ -21,6 +21,7 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.yofacturoyampi.routes.tenant.Tenants;
 import org.yofacturoyampi.routes.support.RunningApp;
 import org.yofacturoyampi.routes.support.YoFacturoStub;
 
@@ -88,7 +89,8 @@ class SessionRenewalTest {
         // given a running app whose cache has just been emptied, and a slow sessions call
         yofacturo.issuesSession();
         try (RunningApp app = app().start()) {
-            SessionTokenCache cache = app.bean("yofacturoSession", SessionTokenCache.class);
+            SessionTokenCache cache = ((Tenants<?>) app.bean("yofacturoTenants", Tenants.class)).all().values().stream()
+                    .map(tenant -> ((YoFacturoTenant) tenant).sessions()).findFirst().orElseThrow();
             await().atMost(Duration.ofSeconds(5)).until(cache::hasValidSession);
             cache.invalidate(YoFacturoStub.TOKEN);
             int before = yofacturo.sessionCalls();

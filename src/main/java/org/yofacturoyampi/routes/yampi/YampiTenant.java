@@ -1,0 +1,20 @@
+package org.yofacturoyampi.routes.yampi;
+
+import java.util.List;
+
+import org.yofacturoyampi.routes.delivery.DeliveryStateRepository;
+import org.yofacturoyampi.routes.http.RateLimitGate;
+
+/**
+ * One Yampi token with its accounts: its kind, the resources it polls, its delivery state and rate-limit wait.
+ * {@code missing} names the variables still to set (empty: configured); {@code outputPath} is where its records go
+ * under OUTPUT_DIR ({@code yampi}, or {@code yampi/<tenant>} when several tokens are configured).
+ */
+public record YampiTenant(String id, YampiTokenHeader token, YampiTokenKind kind, List<String> accountIds,
+        List<YampiResource> polled, DeliveryStateRepository state, RateLimitGate rateLimit, String outputPath,
+        List<String> missing) {
+
+    public boolean isConfigured() {
+        return missing.isEmpty();
+    }
+}

@@ -1,0 +1,19 @@
+package org.yofacturoyampi.routes.yofacturo;
+
+import org.yofacturoyampi.routes.delivery.DeliveryStateRepository;
+import org.yofacturoyampi.routes.http.RateLimitGate;
+
+/**
+ * One YoFacturo organisation: its key, its session cache, its rate-limit wait (limits are per organisation) and its
+ * delivery state. {@code outputPath} is where its records go under OUTPUT_DIR ({@code yofacturo}, or
+ * {@code yofacturo/<tenant>} when several organisations are configured).
+ */
+public record YoFacturoTenant(String id, String keyVariable, YoFacturoCredentials credentials, SessionTokenCache sessions,
+        BearerHeader bearer, ReauthenticateOnRetry reauthenticate, SessionRequestBody sessionRequest,
+        RateLimitGate rateLimit, DeliveryStateRepository batchState, DeliveryStateRepository invoiceState,
+        String outputPath) {
+
+    public boolean isConfigured() {
+        return credentials.isConfigured();
+    }
+}
