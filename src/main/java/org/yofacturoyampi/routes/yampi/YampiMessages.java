@@ -13,6 +13,7 @@ import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.http.base.HttpOperationFailedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.yofacturoyampi.routes.delivery.AnswerJson;
 import org.yofacturoyampi.routes.tenant.Tenants;
 import org.yofacturoyampi.routes.yofacturo.InvalidSubmissionException;
 
@@ -90,14 +91,9 @@ public final class YampiMessages {
         HttpOperationFailedException http = exchange.getProperty(ExchangePropertyKey.EXCEPTION_CAUGHT,
                 HttpOperationFailedException.class);
         int status = http == null ? 0 : http.getStatusCode();
-        JsonNode apiError;
-        try {
-            apiError = json.readTree(http == null || http.getResponseBody() == null ? "null" : http.getResponseBody());
-        } catch (JsonProcessingException e) {
-            apiError = json.getNodeFactory().textNode(http.getResponseBody());
-        }
+        JsonNode apiError = AnswerJson.errorOf(json, http);
         LOG.warn("Yampi refused a message to conversation {} of account {} (HTTP {}){}", exchange.getVariable("conversationId"),
-                exchange.getVariable("accountId"), status, status == 401 ? ": set YAMPI_API_TOKEN to a valid token" : "");
+                exchange.getVariable("accountId"), status, status == 401 ? ": set " + Tenants.variable("yampi", Tenants.idOf(exchange), "api-token") + " to a valid token" : "");
         error(exchange, "rejected", status, apiError);
     }
 
@@ -115,13 +111,8 @@ public final class YampiMessages {
         error.put("conversation_id", exchange.getVariable("conversationId"));
         error.put("outcome", outcome);
         error.put("status", status);
-        error.put("error", apiError.has("error") ? apiError.get("error") : apiError);
-        JsonNode parsed;
-        try {
-            parsed = json.readTree(submission == null ? "null" : submission);
-        } catch (JsonProcessingException e) {
-            parsed = json.getNodeFactory().textNode(submission);
-        }
+        error.put("error", apiError);
+        JsonNode parsed = AnswerJson.parseOrText(json, submission);
         error.put("message", parsed);
         exchange.getMessage().getHeaders().clear();
         headers(exchange);

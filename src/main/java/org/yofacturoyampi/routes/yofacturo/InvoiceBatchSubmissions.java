@@ -12,6 +12,7 @@ import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.http.base.HttpOperationFailedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.yofacturoyampi.routes.delivery.AnswerJson;
 import org.yofacturoyampi.routes.tenant.Tenants;
 
 /**
@@ -116,14 +117,9 @@ public final class InvoiceBatchSubmissions {
         HttpOperationFailedException http = exchange.getProperty(ExchangePropertyKey.EXCEPTION_CAUGHT,
                 HttpOperationFailedException.class);
         int status = http == null ? 0 : http.getStatusCode();
-        JsonNode apiError;
-        try {
-            apiError = json.readTree(http == null || http.getResponseBody() == null ? "null" : http.getResponseBody());
-        } catch (JsonProcessingException e) {
-            apiError = json.getNodeFactory().textNode(http.getResponseBody());
-        }
+        JsonNode apiError = AnswerJson.errorOf(json, http);
         LOG.warn("invoice batch {} rejected by YoFacturo (HTTP {}): {}", exchange.getVariable("externalBatchId"), status,
-                apiError.path("error").path("message").asText(apiError.toString()));
+                apiError.path("message").asText(apiError.toString()));
         error(exchange, "rejected", status, apiError);
     }
 
@@ -132,7 +128,7 @@ public final class InvoiceBatchSubmissions {
         Throwable cause = exchange.getProperty(ExchangePropertyKey.EXCEPTION_CAUGHT, Throwable.class);
         String message = cause == null ? "invalid" : cause.getMessage();
         LOG.warn("invoice batch submission not sent: {}", message);
-        Map<String, Object> apiLike = Map.of("error", Map.of("code", "invalid_submission", "message", message));
+        Map<String, Object> apiLike = Map.of("code", "invalid_submission", "message", message);
         error(exchange, "invalid", null, json.valueToTree(apiLike));
     }
 
@@ -148,13 +144,8 @@ public final class InvoiceBatchSubmissions {
         error.put("idempotency_key", exchange.getVariable("idempotencyKey"));
         error.put("outcome", outcome);
         error.put("status", status);
-        error.put("error", apiError.has("error") ? apiError.get("error") : apiError);
-        JsonNode parsed;
-        try {
-            parsed = json.readTree(submission == null ? "null" : submission);
-        } catch (JsonProcessingException e) {
-            parsed = json.getNodeFactory().textNode(submission);
-        }
+        error.put("error", apiError);
+        JsonNode parsed = AnswerJson.parseOrText(json, submission);
         error.put("submission", parsed);
         exchange.getMessage().getHeaders().clear();
         exchange.getMessage().setHeader(EXTERNAL_BATCH_ID, exchange.getVariable("externalBatchId"));

@@ -3,9 +3,6 @@ package org.yofacturoyampi.routes.health;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,12 +20,6 @@ class ReadinessTest {
     @TempDir
     Path work;
 
-    private static HttpResponse<String> ready(RunningApp app) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + app.httpPort() + "/observe/health/ready")).build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
     @Test
     void aRejectedYoFacturoKeyMakesReadinessDownNamingWhatToSetButNotTheKey() throws Exception {
         // given YoFacturo refuses the key (the stub issues no session)
@@ -36,7 +27,7 @@ class ReadinessTest {
              RunningApp app = RunningApp.builder(work).yofacturo(yofacturo.baseUrl(), YoFacturoStub.API_KEY).start()) {
             await().atMost(Duration.ofSeconds(10)).until(() -> yofacturo.sessionCalls() > 0);
 
-            HttpResponse<String> response = ready(app);
+            HttpResponse<String> response = app.get("/observe/health/ready");
 
             assertThat(response.statusCode()).isEqualTo(503);
             assertThat(response.body()).contains("DOWN", "yofacturo-session", "YOFACTURO_API_KEY")
@@ -53,15 +44,15 @@ class ReadinessTest {
                      .yampi(sandbox.baseUrl(), settings.yampiUserToken(), "user", "1")
                      .property("yampi.resources", "teams").start()) {
             // given both APIs accept their credentials
-            await().atMost(Duration.ofSeconds(10)).until(() -> ready(app).statusCode() == 200);
-            assertThat(ready(app).body()).contains("UP");
+            await().atMost(Duration.ofSeconds(10)).until(() -> app.get("/observe/health/ready").statusCode() == 200);
+            assertThat(app.get("/observe/health/ready").body()).contains("UP");
 
             // when the Yampi token is revoked and the next poll meets the 401
             sandbox.yampi().revokeToken(settings.yampiUserToken());
 
             // then readiness goes DOWN, naming the Yampi token's variable
-            await().atMost(Duration.ofSeconds(10)).until(() -> ready(app).statusCode() == 503);
-            assertThat(ready(app).body()).contains("yampi-token", "YAMPI_API_TOKEN")
+            await().atMost(Duration.ofSeconds(10)).until(() -> app.get("/observe/health/ready").statusCode() == 503);
+            assertThat(app.get("/observe/health/ready").body()).contains("yampi-token", "YAMPI_API_TOKEN")
                     .doesNotContain(settings.yampiUserToken()).doesNotContain("yofacturo-session");
         }
     }

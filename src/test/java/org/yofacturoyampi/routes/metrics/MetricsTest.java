@@ -2,10 +2,6 @@ package org.yofacturoyampi.routes.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 
 import org.apache.camel.ProducerTemplate;
@@ -20,12 +16,6 @@ class MetricsTest {
 
     @TempDir
     Path work;
-
-    private static String metrics(RunningApp app) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + app.httpPort() + "/observe/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-    }
 
     @Test
     void afterASyncTheCountersSayWhatWasDeliveredAndWhatTheApisRefused() throws Exception {
@@ -49,7 +39,7 @@ class MetricsTest {
             template.requestBodyAndHeader("direct:sync", null, "SyncFeed", "yampi-contacts", String.class);
 
             // then the metrics count per feed and tenant, and per API and status
-            String metrics = metrics(app);
+            String metrics = app.get("/observe/metrics").body();
             assertThat(metrics)
                     .contains("yyr_records_delivered_total{change=\"new\",feed=\"yampi-contacts\",tenant=\"default\"} 40.0")
                     .contains("yyr_records_delivered_total{change=\"changed\",feed=\"yampi-contacts\",tenant=\"default\"} 1.0")

@@ -3,6 +3,10 @@ package org.yofacturoyampi.routes.support;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -45,6 +49,23 @@ public final class RunningApp implements AutoCloseable {
     /** The port of the embedded HTTP server. */
     public int httpPort() {
         return Integer.parseInt(context().resolvePropertyPlaceholders("{{server.port}}"));
+    }
+
+    /** A GET on the embedded HTTP server, e.g. {@code /observe/health/ready}. */
+    public HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(serverUrl(path))).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A POST of JSON on the embedded HTTP server. */
+    public HttpResponse<String> postJson(String path, String body) throws IOException, InterruptedException {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(serverUrl(path)))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private String serverUrl(String path) {
+        return "http://127.0.0.1:" + httpPort() + path;
     }
 
     public boolean isRouteStarted(String routeId) {

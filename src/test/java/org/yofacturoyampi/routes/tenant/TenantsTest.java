@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -56,12 +53,6 @@ class TenantsTest {
                 .property("yampi.poll-cron", RunningApp.EVERY_SECOND);
     }
 
-    private static HttpResponse<String> ready(RunningApp app) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + app.httpPort() + "/observe/health/ready")).build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
     @Test
     void eachTenantRunsItsOwnFeedsIntoItsOwnFoldersAndOneFailingTenantDoesNotStopTheOthers() throws Exception {
         try (LogCapture log = LogCapture.start(); RunningApp app = twoOrganisationsAndTwoTokens().start()) {
@@ -81,7 +72,7 @@ class TenantsTest {
             assertThat(log.all()).doesNotContain(WRONG_KEY).doesNotContain(settings.yofacturoApiKey());
 
             // and readiness is down, naming globex only
-            HttpResponse<String> ready = ready(app);
+            HttpResponse<String> ready = app.get("/observe/health/ready");
             assertThat(ready.statusCode()).isEqualTo(503);
             assertThat(ready.body()).contains("yofacturo-session-globex", "YOFACTURO_TENANT_GLOBEX_API_KEY")
                     .doesNotContain("YOFACTURO_TENANT_ACME_API_KEY");

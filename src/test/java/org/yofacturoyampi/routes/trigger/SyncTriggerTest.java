@@ -3,9 +3,6 @@ package org.yofacturoyampi.routes.trigger;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,12 +51,6 @@ class SyncTriggerTest {
         Files.move(temp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE);
     }
 
-    private static HttpResponse<String> post(RunningApp app, String body) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.httpPort() + "/sync"))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
     @Test
     void aMessageOnDirectSyncRunsTheFeedAndAnswersWithWhatItDid() throws Exception {
         try (RunningApp app = start()) {
@@ -101,7 +92,7 @@ class SyncTriggerTest {
     @Test
     void anHttpPostRunsTheFeedAndAnswersWithTheReport() throws Exception {
         try (RunningApp app = start()) {
-            HttpResponse<String> response = post(app, "{\"feed\": \"yampi-teams\"}");
+            HttpResponse<String> response = app.postJson("/sync", "{\"feed\": \"yampi-teams\"}");
 
             assertThat(response.statusCode()).isEqualTo(200);
             assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
@@ -113,7 +104,7 @@ class SyncTriggerTest {
     @Test
     void anHttpTriggerForAnUnknownFeedGets400NamingTheFeeds() throws Exception {
         try (LogCapture log = LogCapture.start(); RunningApp app = start()) {
-            HttpResponse<String> response = post(app, "{\"feed\": \"invoices\"}");
+            HttpResponse<String> response = app.postJson("/sync", "{\"feed\": \"invoices\"}");
 
             assertThat(response.statusCode()).isEqualTo(400);
             assertThat(JSON.readTree(response.body()).get("error").asText())
@@ -126,7 +117,7 @@ class SyncTriggerTest {
     @Test
     void anHttpTriggerForAnAccountNotPolledGets400() throws Exception {
         try (RunningApp app = start()) {
-            HttpResponse<String> response = post(app, "{\"feed\": \"yampi-contacts\", \"account\": \"9\"}");
+            HttpResponse<String> response = app.postJson("/sync", "{\"feed\": \"yampi-contacts\", \"account\": \"9\"}");
 
             assertThat(response.statusCode()).isEqualTo(400);
             assertThat(response.body()).contains("account '9'", "YAMPI_ACCOUNT_IDS");

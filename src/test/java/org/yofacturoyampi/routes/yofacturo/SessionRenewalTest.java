@@ -21,9 +21,9 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.yofacturoyampi.routes.tenant.Tenants;
 import org.yofacturoyampi.routes.support.RunningApp;
 import org.yofacturoyampi.routes.support.YoFacturoStub;
+import org.yofacturoyampi.routes.tenant.Tenants;
 
 class SessionRenewalTest {
 
