@@ -1,5 +1,8 @@
 package org.yofacturoyampi.routes.app;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
@@ -43,8 +46,34 @@ final class SettingsCheck {
                 problems.add(url[1] + " must be an http(s) URL such as https://app.example.com, not '" + value + "'");
             }
         }
+        if (Boolean.parseBoolean(properties.resolveProperty("camel.server.enabled").orElse("false"))) {
+            String host = properties.resolveProperty("camel.server.host").orElse("0.0.0.0");
+            String port = properties.resolveProperty("camel.server.port").orElse("8080");
+            String problem = portProblem(host, port);
+            if (problem != null) {
+                problems.add(problem);
+            }
+        }
         if (!problems.isEmpty()) {
             throw new ConfigurationException(String.join("\n", problems));
+        }
+    }
+
+    /** Whether the embedded server can listen there; a port already taken would only fail later, and loudly. */
+    private static String portProblem(String host, String port) {
+        int number;
+        try {
+            number = Integer.parseInt(port.trim());
+        } catch (NumberFormatException e) {
+            return "SERVER_PORT must be a port number, not '" + port + "'";
+        }
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new InetSocketAddress(host, number));
+            return null;
+        } catch (IOException e) {
+            return "SERVER_PORT " + number + " cannot be used on " + host + " (" + e.getMessage()
+                    + "): set SERVER_PORT to a free port (the HTTP server of triggers, health and metrics)";
         }
     }
 
