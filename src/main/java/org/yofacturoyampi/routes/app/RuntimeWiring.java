@@ -96,10 +96,8 @@ final class RuntimeWiring extends MainListenerSupport {
         registry.bind("yofacturoRateLimitWait", (Processor) e -> t.of(e).rateLimit().awaitClearance());
         registry.bind("yofacturoRateLimitPassed", (Processor) e -> t.of(e).rateLimit().passed());
         registry.bind("yofacturoHttpFailure", (Processor) e -> metrics.httpFailure(e, "yofacturo"));
-        registry.bind("yofacturoInvoiceBatchState", new TenantIdempotentRepository(
-                Tenants.of(List.copyOf(t.all().keySet()), id -> t.get(id).batchState())));
-        registry.bind("yofacturoBatchInvoiceState", new TenantIdempotentRepository(
-                Tenants.of(List.copyOf(t.all().keySet()), id -> t.get(id).invoiceState())));
+        registry.bind("yofacturoInvoiceBatchState", new TenantIdempotentRepository(t.map(YoFacturoTenant::batchState)));
+        registry.bind("yofacturoBatchInvoiceState", new TenantIdempotentRepository(t.map(YoFacturoTenant::invoiceState)));
         registry.bind("yofacturoTenantHeaders", (Processor) e -> {
             YoFacturoTenant tenant = t.of(e);
             e.getMessage().setHeader("YoFacturoTenant", tenant.id());

@@ -81,7 +81,7 @@ final class YampiWiring extends MainListenerSupport {
                 id -> Tenants.variable("yampi", id, "account-ids")));
         List<String> configured = t.all().values().stream().filter(YampiTenant::isConfigured).map(YampiTenant::id).toList();
         registry.bind("yampiMessages", new YampiMessages(json, configured));
-        registry.bind("yampiState", new TenantIdempotentRepository(Tenants.of(ids, id -> t.get(id).state())));
+        registry.bind("yampiState", new TenantIdempotentRepository(t.map(YampiTenant::state)));
         registry.bind("yampiTenantHeaders", (Processor) e -> {
             YampiTenant tenant = t.of(e);
             e.getMessage().setHeader("YampiTenant", tenant.id());

@@ -62,6 +62,13 @@ public final class Tenants<T> {
         return new Tenants<>(byId);
     }
 
+    /** The same tenants, each holding what {@code part} takes from it. */
+    public <R> Tenants<R> map(Function<T, R> part) {
+        Map<String, R> mapped = new LinkedHashMap<>();
+        byId.forEach((id, tenant) -> mapped.put(id, part.apply(tenant)));
+        return new Tenants<>(mapped);
+    }
+
     public static String idOf(Exchange exchange) {
         return exchange.getVariable(VARIABLE, String.class);
     }
