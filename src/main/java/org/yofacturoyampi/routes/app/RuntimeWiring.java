@@ -70,6 +70,7 @@ final class RuntimeWiring extends MainListenerSupport {
         SettingsCheck.check(context.getPropertiesComponent());
         Path stateDir = Path.of(property(context, "state-dir"));
 
+        feeds.progressEvery(duration(context, "progress-every", "PROGRESS_EVERY"));
         registry.bind("feedRuns", feeds);
         registry.bind("syncTriggers", new SyncTriggers(context.createProducerTemplate(), json));
         registry.bind("recordKey", new RecordKey());

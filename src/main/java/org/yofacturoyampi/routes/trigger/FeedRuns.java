@@ -1,6 +1,7 @@
 package org.yofacturoyampi.routes.trigger;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -42,12 +43,18 @@ public final class FeedRuns {
     private final ObjectMapper json;
     private final Clock clock;
     private final Consumer<SyncReport> finished;
+    private volatile Duration progressEvery = Duration.ofSeconds(5);
 
     /** @param finished told of every finished run (metrics) */
     public FeedRuns(ObjectMapper json, Clock clock, Consumer<SyncReport> finished) {
         this.json = json;
         this.clock = clock;
         this.finished = finished;
+    }
+
+    /** How often a long run logs how far it got (configuration: progress-every). */
+    public void progressEvery(Duration every) {
+        this.progressEvery = every;
     }
 
     /** A feed without accounts (YoFacturo) of one tenant: its walk route is {@code direct:<entry>}. */
@@ -85,7 +92,7 @@ public final class FeedRuns {
             lock.acquire();
         }
         exchange.setProperty(HOLDS_LOCK, true);
-        exchange.setProperty(SyncReport.PROPERTY, new SyncReport(name, feed.tenant(), account, trigger, clock));
+        exchange.setProperty(SyncReport.PROPERTY, new SyncReport(name, feed.tenant(), account, trigger, clock, progressEvery));
         exchange.setVariable(Tenants.VARIABLE, feed.tenant());
         exchange.setVariable(ENTRY, feed.entry());
         exchange.setVariable(RESOURCE, feed.resource());

@@ -11,6 +11,8 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What one run of a feed did: records delivered per kind, and the errors met. Kept in an exchange property, so the
@@ -19,6 +21,7 @@ import org.apache.camel.Exchange;
 public final class SyncReport {
 
     public static final String PROPERTY = "SyncReport";
+    private static final Logger LOG = LoggerFactory.getLogger(SyncReport.class);
     private static final int MAX_ERRORS = 20;
 
     private final String feed;
@@ -36,14 +39,18 @@ public final class SyncReport {
     private final List<String> errors = new ArrayList<>();
     private int errorCount;
     private volatile Duration took;
+    private final Duration progressEvery;
+    private volatile Instant lastProgress;
 
-    SyncReport(String feed, String tenant, String account, String trigger, Clock clock) {
+    SyncReport(String feed, String tenant, String account, String trigger, Clock clock, Duration progressEvery) {
         this.feed = feed;
         this.tenant = tenant;
         this.account = account;
         this.trigger = trigger;
         this.clock = clock;
         this.started = clock.instant();
+        this.progressEvery = progressEvery;
+        this.lastProgress = started;
     }
 
     /** The report of the run this exchange belongs to, or null outside a run. */
@@ -68,10 +75,16 @@ public final class SyncReport {
         }
     }
 
-    /** A page was read, holding this many records. */
+    /** A page was read, holding this many records. A long walk says how far it got, at most every progressEvery. */
     public void page(int recordCount) {
-        pages.incrementAndGet();
-        records.addAndGet(recordCount);
+        int read = pages.incrementAndGet();
+        int seen = records.addAndGet(recordCount);
+        Instant now = clock.instant();
+        if (Duration.between(lastProgress, now).compareTo(progressEvery) >= 0) {
+            lastProgress = now;
+            LOG.info("{}: {} pages, {} records so far, {} delivered ({} new, {} changed)", feed, read, seen,
+                    deliveredTotal(), fresh.get(), changed.get());
+        }
     }
 
     public void deadLetter(String error) {

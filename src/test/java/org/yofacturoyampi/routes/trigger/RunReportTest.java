@@ -3,6 +3,7 @@ package org.yofacturoyampi.routes.trigger;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,6 +16,7 @@ import org.yofacturoyampi.routes.sandbox.Sandbox;
 import org.yofacturoyampi.routes.sandbox.SandboxSettings;
 import org.yofacturoyampi.routes.support.LogCapture;
 import org.yofacturoyampi.routes.support.RunningApp;
+import org.yofacturoyampi.routes.support.YoFacturoStub;
 
 /** Each run reports, and logs in one INFO line, pages, records, new and changed records, dead letters and errors. */
 class RunReportTest {
@@ -60,6 +62,32 @@ class RunReportTest {
                     .extracting(l -> l.substring(l.indexOf(" - ") + 3))
                     .anySatisfy(l -> assertThat(l).matches(
                             "yampi-contacts \\(direct\\): 3 pages, 40 records, 2 delivered \\(0 new, 2 changed\\), 0 dead letters, 0 errors in [0-9.]+ s"));
+        }
+    }
+
+    @Test
+    void aLongRunSaysHowFarItGotAtMostAsOftenAsConfigured() throws Exception {
+        // given 4 pages of one batch each, each page answered after 300 ms, and progress at most every 0.5 s
+        try (YoFacturoStub yofacturo = new YoFacturoStub().issuesSession()) {
+            yofacturo.listsBatches(YoFacturoStub.batches(4), 1, YoFacturoStub.TOKEN);
+            yofacturo.server().setGlobalFixedDelay(300);
+            try (LogCapture log = LogCapture.start();
+                 RunningApp app = RunningApp.builder(work).yofacturo(yofacturo.baseUrl(), YoFacturoStub.API_KEY)
+                         .property("yofacturo.per-page", "1").property("progress-every", "PT0.5S").start()) {
+
+                // when the feed runs (about 2.5 s: 4 list pages and 4 invoice pages)
+                app.context().createProducerTemplate().requestBodyAndHeader("direct:sync", null, "SyncFeed",
+                        "yofacturo-invoice-batches", String.class);
+
+                // then it said how far it got along the way, fewer times than pages read, then its one final line
+                List<String> progress = log.linesAt(Level.INFO).stream()
+                        .filter(l -> l.contains("yofacturo-invoice-batches: ") && l.contains("so far")).toList();
+                assertThat(progress).hasSizeBetween(2, 7);
+                assertThat(progress.get(0)).containsPattern("yofacturo-invoice-batches: \\d+ pages, \\d+ records so far, "
+                        + "\\d+ delivered \\(\\d+ new, 0 changed\\)");
+                assertThat(log.linesAt(Level.INFO)).filteredOn(l -> l.contains("yofacturo-invoice-batches (direct): 8 pages"))
+                        .hasSize(1);
+            }
         }
     }
 }
