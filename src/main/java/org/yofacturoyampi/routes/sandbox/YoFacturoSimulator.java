@@ -40,6 +40,7 @@ public final class YoFacturoSimulator implements HttpHandler {
     private final Map<String, Answer> idempotencyReplies = new ConcurrentHashMap<>();
     private final AtomicInteger sessionCalls = new AtomicInteger();
     private final AtomicInteger dataRequests = new AtomicInteger();
+    private final AtomicInteger batchListRequests = new AtomicInteger();
     private volatile int batchCount;
 
     private record Answer(int status, Object body) {
@@ -86,6 +87,11 @@ public final class YoFacturoSimulator implements HttpHandler {
         return dataRequests.get();
     }
 
+    /** Of the data requests, those for a page of the batch list (GET /api/v1/invoice_batches). */
+    public int batchListRequests() {
+        return batchListRequests.get();
+    }
+
     public int createdBatches() {
         return created.size();
     }
@@ -128,6 +134,7 @@ public final class YoFacturoSimulator implements HttpHandler {
         Matcher invoices = BATCH_INVOICES.matcher(path);
         Matcher one = ONE_BATCH.matcher(path);
         if (path.equals("/api/v1/invoice_batches") && method.equals("GET")) {
+            batchListRequests.incrementAndGet();
             listBatches(exchange);
         } else if (path.equals("/api/v1/invoice_batches") && method.equals("POST")) {
             createBatch(exchange);

@@ -1,0 +1,96 @@
+package org.yofacturoyampi.routes.benchmark;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * The baseline: the same walk as the routes, written by hand with the JDK's HttpClient and Jackson, no Camel. One
+ * sessions call, then invoice batches with {@code per_page=100} until {@code current_page == total_pages}, the
+ * invoices of every batch the same way, and the contacts of one Yampi account until {@code meta.count} is reached.
+ * Every record is parsed and counted, nothing more: no state, no delivery.
+ */
+final class BareHttpClientSync {
+
+    private final HttpClient client = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10))
+            .build();
+    private final ObjectMapper json = new ObjectMapper();
+    private final String baseUrl;
+
+    BareHttpClientSync(String baseUrl) {
+        this.baseUrl = baseUrl;
+    }
+
+    /** Invoice batches and their invoices; returns the records counted. */
+    long invoiceBatches(String apiKey) throws IOException, InterruptedException {
+        HttpRequest session = HttpRequest.newBuilder(URI.create(baseUrl + "/api/v1/auth/sessions"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(
+                        json.createObjectNode().put("api_key", apiKey))))
+                .build();
+        String bearer = "Bearer " + get(session).path("session_token").asText();
+        long records = 0;
+        for (int page = 1; ; page++) {
+            JsonNode answer = get(yofacturoPage("/api/v1/invoice_batches", page, bearer));
+            for (JsonNode batch : answer.path("data")) {
+                records++;
+                records += invoicesOf(batch.path("id").asLong(), bearer);
+            }
+            if (answer.path("meta").path("current_page").asInt() >= answer.path("meta").path("total_pages").asInt()) {
+                return records;
+            }
+        }
+    }
+
+    private long invoicesOf(long batchId, String bearer) throws IOException, InterruptedException {
+        long records = 0;
+        for (int page = 1; ; page++) {
+            JsonNode answer = get(yofacturoPage("/api/v1/invoice_batches/" + batchId + "/batch_invoices", page, bearer));
+            records += answer.path("data").size();
+            if (answer.path("meta").path("current_page").asInt() >= answer.path("meta").path("total_pages").asInt()) {
+                return records;
+            }
+        }
+    }
+
+    private HttpRequest yofacturoPage(String path, int page, String bearer) {
+        return HttpRequest.newBuilder(URI.create(baseUrl + path + "?page=" + page + "&per_page=100"))
+                .header("Authorization", bearer)
+                .header("Accept", "application/json")
+                .build();
+    }
+
+    /** The contacts of one Yampi account, 15 a page; returns the records counted. */
+    long contacts(String token, long accountId) throws IOException, InterruptedException {
+        long records = 0;
+        for (int page = 1; ; page++) {
+            HttpRequest request = HttpRequest.newBuilder(
+                            URI.create(baseUrl + "/api/v1/accounts/" + accountId + "/contacts?page=" + page))
+                    .header("api_access_token", token)
+                    .header("Accept", "application/json")
+                    .build();
+            JsonNode answer = get(request);
+            int onPage = answer.path("payload").size();
+            records += onPage;
+            if (onPage == 0 || records >= answer.path("meta").path("count").asLong()) {
+                return records;
+            }
+        }
+    }
+
+    private JsonNode get(HttpRequest request) throws IOException, InterruptedException {
+        HttpResponse<byte[]> response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        if (response.statusCode() / 100 != 2) {
+            throw new IOException(request.uri().getPath() + " answered " + response.statusCode());
+        }
+        return json.readTree(response.body());
+    }
+}

@@ -1,0 +1,310 @@
+package org.yofacturoyampi.routes.benchmark;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import org.yofacturoyampi.routes.sandbox.Sandbox;
+import org.yofacturoyampi.routes.sandbox.SandboxSettings;
+import org.yofacturoyampi.routes.sandbox.SandboxSettings.YampiAccount;
+
+/**
+ * The full-sync benchmark (README, "Benchmark"): {@code mvn -B -Pbenchmark -DskipTests verify}.
+ * <p>
+ * Starts the sandbox in this process with a large data set (100,000 invoice batches of one invoice each, one Yampi
+ * account of 50,000 contacts; loopback, no added latency), then runs rounds of each variant one after another, each
+ * round a JVM of its own ({@link SyncRound}) so that heap and resident set are the variant's alone:
+ * <ul>
+ *   <li>{@code baseline}: the same walk with the JDK HttpClient and Jackson, no Camel ({@link BareHttpClientSync});</li>
+ *   <li>{@code routes-counting}: the real routes to a Camel endpoint that only counts;</li>
+ *   <li>{@code routes-files}: the real routes to the default file sinks;</li>
+ *   <li>{@code routes-resync}: the routes once more over the state a counting round left: nothing has changed.</li>
+ * </ul>
+ * The memory mode syncs to the counting sink with 512 MB, then 96 MB of heap, then 96 MB and a tenth of the batches.
+ * Prints a table and writes everything to {@code target/benchmark/full-sync.json}.
+ * <p>
+ * System properties: {@code bench.mode} ({@code all}, {@code throughput}, {@code memory}), {@code bench.rounds} (3),
+ * {@code bench.batches} (100000), {@code bench.contacts} (50000), {@code bench.jvm-args} (more options for the
+ * rounds' JVMs, e.g. {@code -XX:StartFlightRecording=filename=/tmp/{round}.jfr} to profile each round with JFR).
+ */
+public final class FullSyncBenchmark {
+
+    private static final int PER_PAGE = 100;
+    private static final int CONTACTS_PER_PAGE = 15;
+    private static final List<String> VARIANTS = List.of("baseline", "routes-counting", "routes-files");
+    /** More options for every round's JVM; {round} is replaced by the round's name (JFR: one recording per round). */
+    private static final List<String> JVM_ARGS = List.of(System.getProperty("bench.jvm-args", "").trim().split("\\s+"))
+            .stream().filter(a -> !a.isEmpty()).toList();
+
+    private final Sandbox sandbox;
+    private final SandboxSettings settings;
+    private final Path outDir;
+    private final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private FullSyncBenchmark(Sandbox sandbox, SandboxSettings settings, Path outDir) {
+        this.sandbox = sandbox;
+        this.settings = settings;
+        this.outDir = outDir;
+    }
+
+    public static void main(String... args) throws Exception {
+        String mode = System.getProperty("bench.mode", "all");
+        int rounds = Integer.getInteger("bench.rounds", 3);
+        int batches = Integer.getInteger("bench.batches", 100_000);
+        int contacts = Integer.getInteger("bench.contacts", 50_000);
+        if (!List.of("all", "throughput", "memory").contains(mode) || rounds < 1 || batches < 10 || contacts < 1) {
+            System.err.println("bench.mode must be all, throughput or memory; bench.rounds >= 1, bench.batches >= 10,"
+                    + " bench.contacts >= 1");
+            System.exit(2);
+        }
+        SandboxSettings settings = SandboxSettings.builder()
+                .batchCount(batches)
+                .invoicesPerBatch(1)
+                .yampiAccounts(Map.of(1L, new YampiAccount(contacts, 0, 0, 0, 0, 0)))
+                .build();
+        Path outDir = Path.of("target", "benchmark");
+        deleteTree(outDir);
+        Files.createDirectories(outDir);
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("data_set", Map.of("invoice_batches", batches, "invoices_per_batch", 1, "yampi_contacts", contacts));
+        report.put("machine", Map.of("cores", Runtime.getRuntime().availableProcessors(),
+                "java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version")));
+        try (Sandbox sandbox = Sandbox.start(settings)) {
+            FullSyncBenchmark bench = new FullSyncBenchmark(sandbox, settings, outDir);
+            if (!mode.equals("memory")) {
+                report.put("throughput", bench.throughput(rounds, batches, contacts));
+            }
+            if (!mode.equals("throughput")) {
+                report.put("memory", bench.memory(batches, contacts));
+            }
+            Path file = outDir.resolve("full-sync.json");
+            bench.json.writeValue(file.toFile(), report);
+            System.out.println("\nwritten: " + file);
+        }
+    }
+
+    // ---- throughput ------------------------------------------------------------------------------------------------
+
+    private Map<String, Object> throughput(int rounds, int batches, int contacts) throws Exception {
+        long expected = 2L * batches + contacts;
+        Map<String, List<Map<String, Object>>> byVariant = new LinkedHashMap<>();
+        Path keptState = null;
+        for (int round = 1; round <= rounds; round++) {
+            for (String variant : VARIANTS) {
+                Path work = outDir.resolve("work").resolve(variant + "-" + round);
+                Map<String, Object> run = run(variant, "512m", work);
+                check(run, "records", expected);
+                byVariant.computeIfAbsent(variant, v -> new ArrayList<>()).add(run);
+                if (variant.equals("routes-counting") && round == rounds) {
+                    keptState = work;
+                } else {
+                    deleteTree(work);
+                }
+            }
+        }
+        // the same walk again over the state the last counting round left: nothing changed, nothing is delivered
+        Map<String, Object> resync = run("routes-resync", "512m", keptState);
+        check(resync, "records", 0);
+        byVariant.put("routes-resync", List.of(resync));
+        deleteTree(keptState);
+
+        List<Map<String, Object>> summary = new ArrayList<>();
+        byVariant.forEach((variant, runs) -> summary.add(summarise(variant, runs)));
+        double baseline = median(byVariant.get("baseline"), "records_per_s");
+        Map<String, Object> ratios = new LinkedHashMap<>();
+        ratios.put("routes-counting/baseline", ratio(median(byVariant.get("routes-counting"), "records_per_s"), baseline));
+        ratios.put("routes-files/baseline", ratio(median(byVariant.get("routes-files"), "records_per_s"), baseline));
+
+        Map<String, Object> targets = new LinkedHashMap<>();
+        targets.put("throughput ratio routes-counting/baseline >= 0.9",
+                (double) ratios.get("routes-counting/baseline") >= 0.9);
+        long listCalls = ceil(batches, PER_PAGE);
+        targets.put("every full sync: " + listCalls + " batch list calls and exactly 1 sessions call",
+                byVariant.values().stream().flatMap(List::stream)
+                        .allMatch(r -> ((Number) r.get("yofacturo_list_requests")).longValue() == listCalls
+                                && ((Number) r.get("sessions_calls")).longValue() == 1));
+        targets.put("re-sync of unchanged data: no request per record (" + listCalls + " list calls, 0 invoice calls, "
+                + ceil(contacts, CONTACTS_PER_PAGE) + " contact pages)",
+                ((Number) resync.get("yofacturo_invoice_requests")).longValue() == 0
+                        && ((Number) resync.get("yampi_requests")).longValue() == ceil(contacts, CONTACTS_PER_PAGE));
+
+        System.out.printf("%nFull sync, %d invoice batches of one invoice each and %d contacts%n", batches, contacts);
+        printThroughput(summary, ratios, targets);
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("rounds", rounds);
+        result.put("summary", summary);
+        result.put("ratios", ratios);
+        result.put("targets", targets);
+        result.put("runs", byVariant);
+        return result;
+    }
+
+    private static Map<String, Object> summarise(String variant, List<Map<String, Object>> runs) {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("variant", variant);
+        s.put("rounds", runs.size());
+        s.put("records", runs.get(0).get("records"));
+        s.put("records_read", runs.get(0).getOrDefault("records_read", runs.get(0).get("records")));
+        s.put("median_records_per_s", median(runs, "records_per_s"));
+        s.put("median_seconds", median(runs, "seconds"));
+        s.put("http_requests", runs.get(0).get("http_requests"));
+        s.put("sessions_calls", runs.get(0).get("sessions_calls"));
+        s.put("max_peak_heap_used_mb", max(runs, "peak_heap_used_mb"));
+        s.put("max_peak_heap_after_gc_mb", max(runs, "peak_heap_after_gc_mb"));
+        s.put("max_peak_rss_mb", max(runs, "peak_rss_mb"));
+        return s;
+    }
+
+    private static void printThroughput(List<Map<String, Object>> summary, Map<String, Object> ratios,
+                                        Map<String, Object> targets) {
+        String format = "%-16s %8s %9s %11s %9s %10s %9s %11s %11s %9s%n";
+        System.out.printf(format, "variant", "rounds", "records", "records/s", "seconds", "requests", "sessions",
+                "heap peak", "heap (GC)", "RSS");
+        System.out.printf(format, "", "", "", "(median)", "(median)", "", "", "MB", "MB", "MB");
+        for (Map<String, Object> s : summary) {
+            System.out.printf(format, s.get("variant"), s.get("rounds"), s.get("records"),
+                    s.get("median_records_per_s"), s.get("median_seconds"), s.get("http_requests"),
+                    s.get("sessions_calls"), s.get("max_peak_heap_used_mb"), s.get("max_peak_heap_after_gc_mb"),
+                    s.get("max_peak_rss_mb"));
+        }
+        ratios.forEach((name, value) -> System.out.printf("ratio %s: %s%n", name, value));
+        targets.forEach((name, met) -> System.out.printf("target %s: %s%n", (boolean) met ? "MET   " : "MISSED", name));
+    }
+
+    // ---- memory ----------------------------------------------------------------------------------------------------
+
+    private Map<String, Object> memory(int batches, int contacts) throws Exception {
+        List<Map<String, Object>> runs = new ArrayList<>();
+        runs.add(memoryRun("512m", batches));
+        runs.add(memoryRun("96m", batches));
+        runs.add(memoryRun("96m", batches / 10));
+        sandbox.yofacturo().setBatchCount(batches);
+
+        System.out.printf("%nMemory, routes to the counting sink, %d contacts%n", contacts);
+        String format = "%-9s %9s %10s %9s %11s %11s %9s%n";
+        System.out.printf(format, "max heap", "batches", "completed", "records", "heap peak", "heap (GC)", "RSS");
+        for (Map<String, Object> r : runs) {
+            System.out.printf(format, r.get("xmx"), r.get("batches"), r.get("completed"), r.get("records"),
+                    r.get("peak_heap_used_mb"), r.get("peak_heap_after_gc_mb"), r.get("peak_rss_mb"));
+        }
+        boolean completed = Boolean.TRUE.equals(runs.get(1).get("completed"));
+        System.out.printf("target %s: the %d-batch sync completes under -Xmx96m%n", completed ? "MET   " : "MISSED",
+                batches);
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("runs", runs);
+        result.put("targets", Map.of("the " + batches + "-batch sync completes under -Xmx96m", completed));
+        return result;
+    }
+
+    private Map<String, Object> memoryRun(String xmx, int batches) throws Exception {
+        sandbox.yofacturo().setBatchCount(batches);
+        Path work = outDir.resolve("work").resolve("memory-" + xmx + "-" + batches);
+        Map<String, Object> run = run("routes-counting", xmx, work);
+        deleteTree(work);
+        run.put("batches", batches);
+        return run;
+    }
+
+    // ---- one round -------------------------------------------------------------------------------------------------
+
+    /** One round of one variant in a JVM of its own; what the sandbox saw of it is added to what the round says. */
+    private Map<String, Object> run(String variant, String xmx, Path work) throws Exception {
+        Files.createDirectories(work);
+        int sessions = sandbox.yofacturo().sessionCalls();
+        int data = sandbox.yofacturo().dataRequests();
+        int lists = sandbox.yofacturo().batchListRequests();
+        int yampi = sandbox.yampi().requestCount();
+        Path log = outDir.resolve(variant + "-" + xmx + "-" + work.getFileName() + ".log");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx" + xmx, "-XX:+ExitOnOutOfMemoryError"));
+        String round = variant + "-" + xmx + "-" + work.getFileName();
+        JVM_ARGS.forEach(arg -> command.add(arg.replace("{round}", round)));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), SyncRound.class.getName(),
+                variant, sandbox.baseUrl(), work.toString(), settings.yofacturoApiKey(), settings.yampiUserToken()));
+        Process child = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+        System.out.printf("%s, -Xmx%s: running (log %s)%n", variant, xmx, log);
+        boolean ended = child.waitFor(30, TimeUnit.MINUTES);
+        if (!ended) {
+            child.destroyForcibly().waitFor();
+        }
+        Map<String, Object> run = new LinkedHashMap<>();
+        run.put("variant", variant);
+        run.put("xmx", xmx);
+        String result = lastResultLine(log);
+        run.put("completed", ended && child.exitValue() == 0 && result != null);
+        if (result != null) {
+            json.readTree(result).fields().forEachRemaining(f -> run.putIfAbsent(f.getKey(), json.convertValue(
+                    f.getValue(), Object.class)));
+        } else {
+            run.put("problem", ended ? "exit status " + child.exitValue() + ", see " + log : "timed out, see " + log);
+        }
+        int lists2 = sandbox.yofacturo().batchListRequests();
+        int data2 = sandbox.yofacturo().dataRequests();
+        int yampi2 = sandbox.yampi().requestCount();
+        run.put("sessions_calls", sandbox.yofacturo().sessionCalls() - sessions);
+        run.put("yofacturo_list_requests", lists2 - lists);
+        run.put("yofacturo_invoice_requests", (data2 - data) - (lists2 - lists));
+        run.put("yampi_requests", yampi2 - yampi);
+        run.put("http_requests", (data2 - data) + (yampi2 - yampi) + (sandbox.yofacturo().sessionCalls() - sessions));
+        System.out.printf("  %s%n", json.writeValueAsString(run).replaceAll("\\s+", " "));
+        return run;
+    }
+
+    private static String lastResultLine(Path log) throws IOException {
+        try (Stream<String> lines = Files.lines(log)) {
+            return lines.filter(l -> l.startsWith(SyncRound.RESULT)).map(l -> l.substring(SyncRound.RESULT.length()))
+                    .reduce((a, b) -> b).orElse(null);
+        }
+    }
+
+    // ---- helpers ---------------------------------------------------------------------------------------------------
+
+    private static void check(Map<String, Object> run, String key, long expected) {
+        Object actual = run.get(key);
+        if (!(actual instanceof Number n) || n.longValue() != expected) {
+            throw new IllegalStateException(run.get("variant") + ": " + key + " is " + actual + ", expected " + expected
+                    + (run.containsKey("problem") ? " (" + run.get("problem") + ")" : ""));
+        }
+    }
+
+    private static long ceil(long n, int per) {
+        return (n + per - 1) / per;
+    }
+
+    private static double median(List<Map<String, Object>> runs, String key) {
+        double[] values = runs.stream().mapToDouble(r -> ((Number) r.get(key)).doubleValue()).sorted().toArray();
+        int mid = values.length / 2;
+        return values.length % 2 == 1 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
+    }
+
+    private static double max(List<Map<String, Object>> runs, String key) {
+        return runs.stream().mapToDouble(r -> ((Number) r.get(key)).doubleValue()).max().orElse(-1);
+    }
+
+    private static double ratio(double a, double b) {
+        return Math.round(a / b * 1000) / 1000.0;
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (dir == null || !Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}

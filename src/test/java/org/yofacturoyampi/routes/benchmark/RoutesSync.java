@@ -1,0 +1,84 @@
+package org.yofacturoyampi.routes.benchmark;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.component.mock.MockEndpoint;
+import org.apache.camel.main.Main;
+import org.yofacturoyampi.routes.app.Application;
+import org.yofacturoyampi.routes.app.LaunchOptions;
+import org.yofacturoyampi.routes.trigger.FeedRuns;
+
+/**
+ * Ours: the real application (config/application.properties, routes/*.yaml) started as {@code --once} starts it
+ * (no schedules, no inbound folders, no HTTP server), then a full sync of each feed through {@code direct:sync},
+ * exactly as a trigger runs it. The sink is either a Camel endpoint that only counts ({@code mock:} keeping no
+ * exchange) or the default file sinks.
+ */
+final class RoutesSync implements AutoCloseable {
+
+    /** A mock endpoint that keeps no exchange: it counts what it receives and lets it go. */
+    static final String COUNTING = "mock:%s?retainFirst=0&retainLast=0";
+    static final List<String> FEEDS = List.of("yofacturo-invoice-batches", "yampi-contacts");
+
+    private final Main main;
+    private final ObjectMapper json = new ObjectMapper();
+
+    RoutesSync(String baseUrl, String apiKey, String yampiToken, Path workDir, boolean countingSink) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("output-dir", workDir.resolve("out").toString());
+        p.put("state-dir", workDir.resolve("state").toString());
+        p.put("input-dir", workDir.resolve("in").toString());
+        p.put("yofacturo.base-url", baseUrl);
+        p.put("yofacturo.api-key", apiKey);
+        p.put("yampi.base-url", baseUrl);
+        p.put("yampi.api-token", yampiToken);
+        p.put("yampi.token-kind", "user");
+        p.put("yampi.account-ids", "1");
+        p.put("yampi.resources", "contacts");
+        if (countingSink) {
+            p.put("yofacturo.invoice-batches-to", COUNTING.formatted("invoice-batches"));
+            p.put("yofacturo.batch-invoices-to", COUNTING.formatted("batch-invoices"));
+            p.put("yofacturo.alerts-to", COUNTING.formatted("alerts"));
+            p.put("yampi.to", COUNTING.formatted("yampi"));
+        }
+        main = Application.create(LaunchOptions.parse("--once"), p);
+    }
+
+    void start() {
+        main.start();
+    }
+
+    /** Runs one feed to its end; returns its report (the JSON that a trigger answers with). */
+    JsonNode sync(String feed) throws Exception {
+        ProducerTemplate template = main.getCamelContext().createProducerTemplate();
+        Exchange run = template.send("direct:sync", e -> {
+            e.getMessage().setHeader(FeedRuns.FEED, feed);
+            e.getMessage().setHeader(FeedRuns.TRIGGER, "benchmark");
+        });
+        if (run.getException() != null) {
+            throw run.getException();
+        }
+        return json.readTree(run.getMessage().getBody(String.class));
+    }
+
+    /** Messages a counting sink received, checking that it kept none of them. */
+    long counted(String name) {
+        MockEndpoint mock = main.getCamelContext().getEndpoint(COUNTING.formatted(name), MockEndpoint.class);
+        if (!mock.getReceivedExchanges().isEmpty()) {
+            throw new IllegalStateException("the counting sink " + name + " kept exchanges: its memory would grow");
+        }
+        return mock.getReceivedCounter();
+    }
+
+    @Override
+    public void close() {
+        main.stop();
+    }
+}

@@ -1,0 +1,91 @@
+package org.yofacturoyampi.routes.benchmark;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * One round of one variant, in a JVM of its own so that its heap and resident set are its own: a full sync against
+ * the sandbox that {@link FullSyncBenchmark} runs in its process. Prints one line, {@value #RESULT} and a JSON object.
+ * <p>
+ * {@code java ... SyncRound <variant> <sandbox base URL> <work dir> <api key> <yampi token>}, variant one of
+ * {@code baseline}, {@code routes-counting}, {@code routes-files}, or {@code routes-resync} (counting, over the state
+ * a previous round left in the work dir).
+ */
+public final class SyncRound {
+
+    static final String RESULT = "RESULT ";
+
+    private SyncRound() {
+    }
+
+    public static void main(String... args) throws Exception {
+        String variant = args[0];
+        String baseUrl = args[1];
+        Path workDir = Path.of(args[2]);
+        String apiKey = args[3];
+        String yampiToken = args[4];
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("variant", variant);
+        try (MemoryWatch memory = new MemoryWatch()) {
+            long records;
+            long read = 0;
+            double took;
+            if (variant.equals("baseline")) {
+                long started = System.nanoTime();
+                BareHttpClientSync sync = new BareHttpClientSync(baseUrl);
+                records = sync.invoiceBatches(apiKey) + sync.contacts(yampiToken, 1);
+                took = seconds(System.nanoTime() - started);
+            } else {
+                boolean counting = !variant.equals("routes-files");
+                long startup = System.nanoTime();
+                try (RoutesSync sync = new RoutesSync(baseUrl, apiKey, yampiToken, workDir, counting)) {
+                    sync.start();
+                    result.put("startup_s", seconds(System.nanoTime() - startup));
+                    long started = System.nanoTime();
+                    records = 0;
+                    for (String feed : RoutesSync.FEEDS) {
+                        JsonNode report = sync.sync(feed);
+                        if (!"ok".equals(report.path("outcome").asText())) {
+                            throw new IllegalStateException(feed + " ended with errors: " + report.path("errors"));
+                        }
+                        records += report.path("delivered_total").asLong();
+                        read += report.path("records_read").asLong();
+                    }
+                    took = seconds(System.nanoTime() - started);
+                    if (counting) {
+                        long counted = sync.counted("invoice-batches") + sync.counted("batch-invoices")
+                                + sync.counted("yampi");
+                        if (counted != records) {
+                            throw new IllegalStateException("the sinks counted " + counted + " records, the reports "
+                                    + records);
+                        }
+                    }
+                }
+            }
+            result.put("records", records);
+            if (read > 0) {
+                result.put("records_read", read);
+            }
+            result.put("seconds", took);
+            result.put("records_per_s", Math.round(records / took));
+            result.put("peak_heap_used_mb", mb(memory.peakHeapUsedBytes()));
+            result.put("peak_heap_after_gc_mb", mb(memory.peakHeapAfterGcBytes()));
+        }
+        result.put("max_heap_mb", mb(Runtime.getRuntime().maxMemory()));
+        result.put("peak_rss_mb", mb(MemoryWatch.peakRssBytes()));
+        System.out.println(RESULT + new ObjectMapper().writeValueAsString(result));
+        System.exit(0);
+    }
+
+    private static double seconds(long nanos) {
+        return Math.round(nanos / 1e6) / 1e3;
+    }
+
+    private static double mb(long bytes) {
+        return bytes < 0 ? -1 : Math.round(bytes / 1048576.0 * 10) / 10.0;
+    }
+}
