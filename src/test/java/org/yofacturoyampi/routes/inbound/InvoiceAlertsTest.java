@@ -3,14 +3,20 @@ package org.yofacturoyampi.routes.inbound;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -67,6 +73,47 @@ class InvoiceAlertsTest {
             assertThat(alert.get("invoice").get("invoice_number").asText()).isEqualTo(alert.get("invoice_number").asText());
             // and the invoices themselves were delivered as usual
             assertThat(work.resolve("out/yofacturo/batch-invoices/25/251.json")).exists();
+        }
+    }
+
+    @Test
+    void anHttpDownstreamsReplyNeitherHidesAnAlertNorCausesARedelivery() throws Exception {
+        // given invoices go to an HTTP downstream that answers every POST with plain text
+        AtomicInteger posts = new AtomicInteger();
+        HttpServer downstream = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+        downstream.createContext("/invoices", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            posts.incrementAndGet();
+            byte[] reply = "OK, thanks".getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "text/plain");
+            exchange.getResponseHeaders().set("X-Downstream", "reply-header");
+            exchange.sendResponseHeaders(200, reply.length);
+            exchange.getResponseBody().write(reply);
+            exchange.close();
+        });
+        downstream.start();
+        String to = "http://127.0.0.1:" + downstream.getAddress().getPort() + "/invoices";
+        try (RunningApp app = RunningApp.builder(work).yofacturo(sandbox.baseUrl(), settings.yofacturoApiKey())
+                .property("yofacturo.batch-invoices-to", to)
+                .property("yofacturo.poll-cron", RunningApp.EVERY_SECOND).start()) {
+            // when the first poll delivered every invoice (batch id has id % 3 + 1), and two more polls ran
+            int invoices = IntStream.rangeClosed(1, 50).map(id -> id % 3 + 1).sum();
+            await().atMost(Duration.ofSeconds(20)).until(() -> posts.get() >= invoices);
+            int requests = sandbox.yofacturo().dataRequests();
+            await().atMost(Duration.ofSeconds(20)).until(() -> sandbox.yofacturo().dataRequests() >= requests + 2);
+
+            // then each invoice was posted once, and both failed invoices still reached the alerts, with the invoice
+            assertThat(posts.get()).isEqualTo(invoices);
+            Path alerts = work.resolve("out/alerts");
+            assertThat(JsonFiles.in(alerts)).isEqualTo(2);
+            try (Stream<Path> files = Files.list(alerts)) {
+                for (Path f : files.toList()) {
+                    JsonNode alert = JSON.readTree(f.toFile());
+                    assertThat(alert.get("invoice").get("id").asLong()).isEqualTo(alert.get("batch_invoice_id").asLong());
+                }
+            }
+        } finally {
+            downstream.stop(0);
         }
     }
 }
