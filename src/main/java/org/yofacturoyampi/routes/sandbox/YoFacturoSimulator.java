@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -36,6 +37,7 @@ public final class YoFacturoSimulator implements HttpHandler {
             SandboxHttp.error("too_many_requests", "Rate limit exceeded"));
     private final Map<String, Instant> sessions = new ConcurrentHashMap<>();
     private final Map<Long, Integer> versions = new ConcurrentHashMap<>();
+    private final Set<Long> rejectedInvoices = ConcurrentHashMap.newKeySet();
     private final List<Map<String, Object>> created = new CopyOnWriteArrayList<>();
     private final Map<String, Answer> idempotencyReplies = new ConcurrentHashMap<>();
     private final AtomicInteger sessionCalls = new AtomicInteger();
@@ -57,6 +59,11 @@ public final class YoFacturoSimulator implements HttpHandler {
     /** The batch's JSON changes: it becomes processed, with a processed_at that moves on every change. */
     public void changeBatch(long id) {
         versions.merge(id, 1, Integer::sum);
+    }
+
+    /** The k-th invoice of a batch is rejected by VeriFactu later; the batch itself does not change. */
+    public void rejectInvoice(long batchId, int k) {
+        rejectedInvoices.add(batchId * 10 + k);
     }
 
     public void revokeAllSessions() {
@@ -293,7 +300,8 @@ public final class YoFacturoSimulator implements HttpHandler {
 
     private Map<String, Object> invoice(long batchId, int k) {
         long id = batchId * 10 + k;
-        boolean failed = k == 1 && batchId % 25 == 0; // the first invoice of every 25th batch
+        // the first invoice of every 25th batch, and those rejected later
+        boolean failed = k == 1 && batchId % 25 == 0 || rejectedInvoices.contains(id);
         Map<String, Object> i = new LinkedHashMap<>();
         i.put("id", id);
         i.put("external_invoice_id", String.format("inv-%06d-%d", batchId, k));

@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -114,6 +115,47 @@ class InvoiceAlertsTest {
             }
         } finally {
             downstream.stop(0);
+        }
+    }
+
+    @Test
+    void byDefaultTheInvoicesOfAnUnchangedBatchAreNotAskedForAgain() throws Exception {
+        try (RunningApp app = RunningApp.builder(work).yofacturo(sandbox.baseUrl(), settings.yofacturoApiKey())
+                .property("yofacturo.poll-cron", RunningApp.EVERY_SECOND).start()) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> JsonFiles.in(work.resolve("out/alerts")) == 2);
+            // given VeriFactu rejects an invoice of batch 7 after it was delivered; the batch itself does not change
+            sandbox.yofacturo().rejectInvoice(7, 1);
+            int requests = sandbox.yofacturo().dataRequests();
+
+            // when two more polls run
+            await().atMost(Duration.ofSeconds(20)).until(() -> sandbox.yofacturo().dataRequests() >= requests + 2);
+
+            // then they asked for the batch list only: the invoice change is not seen, as README says
+            assertThat(sandbox.yofacturo().recordedRequests().stream()
+                    .filter(r -> r.path().endsWith("/7/batch_invoices"))).hasSize(1);
+            assertThat(JsonFiles.in(work.resolve("out/alerts"))).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void withRecheckOnAnInvoiceThatChangesInAnUnchangedBatchIsDeliveredAndAlerted() throws Exception {
+        try (RunningApp app = RunningApp.builder(work).yofacturo(sandbox.baseUrl(), settings.yofacturoApiKey())
+                .property("yofacturo.recheck-invoices-of-unchanged-batches", "true")
+                .property("yofacturo.poll-cron", RunningApp.EVERY_SECOND).start()) {
+            Path invoice = work.resolve("out/yofacturo/batch-invoices/7/71.json");
+            await().atMost(Duration.ofSeconds(20)).until(() -> JsonFiles.in(work.resolve("out/alerts")) == 2);
+            assertThat(JSON.readTree(invoice.toFile()).get("verifactu_state").asText()).isEqualTo("remission");
+            Path batch = work.resolve("out/yofacturo/invoice-batches/7.json");
+            FileTime batchWritten = Files.getLastModifiedTime(batch);
+
+            // given VeriFactu rejects an invoice of batch 7 after it was delivered; the batch itself does not change
+            sandbox.yofacturo().rejectInvoice(7, 1);
+
+            // then a later poll delivers the changed invoice and alerts on it
+            await().atMost(Duration.ofSeconds(20)).until(() -> JsonFiles.in(work.resolve("out/alerts")) == 3);
+            assertThat(JSON.readTree(invoice.toFile()).get("verifactu_state").asText()).isEqualTo("rejected");
+            // and the unchanged batch was not delivered again
+            assertThat(Files.getLastModifiedTime(batch)).isEqualTo(batchWritten);
         }
     }
 }
