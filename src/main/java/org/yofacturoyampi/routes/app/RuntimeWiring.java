@@ -89,7 +89,12 @@ final class RuntimeWiring extends MainListenerSupport {
         registry.bind("yofacturoSessionRequest", (Processor) e -> t.of(e).sessionRequest().process(e));
         registry.bind("yofacturoSessionCheck", (Processor) e -> t.of(e).sessions().renewIfDue());
         registry.bind("yofacturoBearer", (Processor) e -> t.of(e).bearer().process(e));
-        registry.bind("yofacturoReauthenticate", (Processor) e -> t.of(e).reauthenticate().process(e));
+        // the 401 handler's onRedelivery: a new session (its call waits for the gate), then the gate again for the
+        // request itself, as a 429 elsewhere may have closed it meanwhile
+        registry.bind("yofacturoReauthenticate", (Processor) e -> {
+            t.of(e).reauthenticate().process(e);
+            t.of(e).rateLimit().awaitClearance();
+        });
         registry.bind("yofacturoRateLimited", (Processor) e -> {
             metrics.httpFailure(e, "yofacturo");
             t.of(e).rateLimit().onLimited(e);
