@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
 import org.yofacturoyampi.routes.delivery.DeadLetterEnvelope;
 import org.yofacturoyampi.routes.delivery.DeliveryFailureLog;
 import org.yofacturoyampi.routes.delivery.DeliveryStateRepository;
+import org.yofacturoyampi.routes.delivery.InboundAttempts;
 import org.yofacturoyampi.routes.delivery.InboundFailureLog;
 import org.yofacturoyampi.routes.health.CredentialHealth;
 import org.yofacturoyampi.routes.delivery.PollFailureLog;
@@ -113,6 +114,8 @@ final class RuntimeWiring extends MainListenerSupport {
                 .map(YoFacturoTenant::id).toList();
         context.getPropertiesComponent().addOverrideProperty("yofacturo.configured-tenants", String.join(",", configured));
         registry.bind("yofacturoSubmissions", new InvoiceBatchSubmissions(json, configured));
+        registry.bind("yofacturoSubmitAttempts", InboundAttempts.of(property(context, "yofacturo.submit-max-attempts"),
+                "YOFACTURO_SUBMIT_MAX_ATTEMPTS"));
     }
 
     /** The organisations: YOFACTURO_TENANTS lists them, each with its own key; without it, one, with YOFACTURO_API_KEY. */

@@ -110,6 +110,32 @@ class SubmissionFaultsTest {
     }
 
     @Test
+    void withAMaxAttemptsABatchYoFacturoNeverTakesEndsInTheErrorsAfterThatManyPolls() throws Exception {
+        // given YoFacturo answers 503 to every post, and submissions are capped at 2 polls (the default has no cap)
+        yofacturo.server().stubFor(post("/api/v1/invoice_batches").willReturn(aResponse().withStatus(503)));
+        InboundFiles.drop(inbound(), "b.json", InboundFiles.batch("erp-0009"));
+
+        try (RunningApp app = RunningApp.builder(work).yofacturo(yofacturo.baseUrl(), YoFacturoStub.API_KEY)
+                .property("http.retries", "0").property("yofacturo.submit-max-attempts", "2").start()) {
+            // when two polls could not send it
+            Path errors = work.resolve("out/yofacturo/submission-errors");
+            await().atMost(Duration.ofSeconds(20)).until(() -> JsonFiles.in(errors) == 1);
+            Thread.sleep(1000);
+
+            // then it went to the errors as failed, with the reason and the submission, and was not sent again
+            try (var files = Files.list(errors)) {
+                JsonNode error = JSON.readTree(files.findFirst().orElseThrow().toFile());
+                assertThat(error.get("outcome").asText()).isEqualTo("failed");
+                assertThat(error.get("status").asInt()).isEqualTo(503);
+                assertThat(error.get("error").get("message").asText()).contains("not sent after 2 attempts");
+                assertThat(error.get("submission").get("invoice_batch").get("external_batch_id").asText()).isEqualTo("erp-0009");
+            }
+            assertThat(inbound().resolve(".done/b.json")).exists();
+        }
+        assertThat(yofacturo.server().findAll(postRequestedFor(urlPathEqualTo("/api/v1/invoice_batches")))).hasSize(2);
+    }
+
+    @Test
     void a5xxBurstIsRetriedWithTheSameKeyUntilTheBatchIsCreated() throws Exception {
         // given YoFacturo fails twice, then creates the batch
         yofacturo.server().stubFor(post("/api/v1/invoice_batches").inScenario("burst").whenScenarioStateIs(STARTED)
