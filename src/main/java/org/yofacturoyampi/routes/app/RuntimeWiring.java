@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
 import org.yofacturoyampi.routes.delivery.DeadLetterEnvelope;
 import org.yofacturoyampi.routes.delivery.DeliveryFailureLog;
 import org.yofacturoyampi.routes.delivery.DeliveryStateRepository;
+import org.yofacturoyampi.routes.delivery.InboundAttempts;
 import org.yofacturoyampi.routes.delivery.InboundFailureLog;
 import org.yofacturoyampi.routes.health.CredentialHealth;
 import org.yofacturoyampi.routes.delivery.PollFailureLog;
@@ -89,7 +90,12 @@ final class RuntimeWiring extends MainListenerSupport {
         registry.bind("yofacturoSessionRequest", (Processor) e -> t.of(e).sessionRequest().process(e));
         registry.bind("yofacturoSessionCheck", (Processor) e -> t.of(e).sessions().renewIfDue());
         registry.bind("yofacturoBearer", (Processor) e -> t.of(e).bearer().process(e));
-        registry.bind("yofacturoReauthenticate", (Processor) e -> t.of(e).reauthenticate().process(e));
+        // the 401 handler's onRedelivery: a new session (its call waits for the gate), then the gate again for the
+        // request itself, as a 429 elsewhere may have closed it meanwhile
+        registry.bind("yofacturoReauthenticate", (Processor) e -> {
+            t.of(e).reauthenticate().process(e);
+            t.of(e).rateLimit().awaitClearance();
+        });
         registry.bind("yofacturoRateLimited", (Processor) e -> {
             metrics.httpFailure(e, "yofacturo");
             t.of(e).rateLimit().onLimited(e);
@@ -108,6 +114,8 @@ final class RuntimeWiring extends MainListenerSupport {
                 .map(YoFacturoTenant::id).toList();
         context.getPropertiesComponent().addOverrideProperty("yofacturo.configured-tenants", String.join(",", configured));
         registry.bind("yofacturoSubmissions", new InvoiceBatchSubmissions(json, configured));
+        registry.bind("yofacturoSubmitAttempts", InboundAttempts.of(property(context, "yofacturo.submit-max-attempts"),
+                "YOFACTURO_SUBMIT_MAX_ATTEMPTS"));
     }
 
     /** The organisations: YOFACTURO_TENANTS lists them, each with its own key; without it, one, with YOFACTURO_API_KEY. */

@@ -21,6 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.yofacturoyampi.routes.ConfigurationException;
 import org.yofacturoyampi.routes.delivery.DeliveryStateRepository;
+import org.yofacturoyampi.routes.delivery.InboundAttempts;
 import org.yofacturoyampi.routes.health.CredentialHealth;
 import org.yofacturoyampi.routes.http.RateLimitGate;
 import org.yofacturoyampi.routes.metrics.FeedMetrics;
@@ -81,6 +82,8 @@ final class YampiWiring extends MainListenerSupport {
                 id -> Tenants.variable("yampi", id, "account-ids")));
         List<String> configured = t.all().values().stream().filter(YampiTenant::isConfigured).map(YampiTenant::id).toList();
         registry.bind("yampiMessages", new YampiMessages(json, configured));
+        registry.bind("yampiMessageAttempts", InboundAttempts.of(property(properties, "yampi.messages-max-attempts"),
+                "YAMPI_MESSAGES_MAX_ATTEMPTS"));
         registry.bind("yampiState", new TenantIdempotentRepository(t.map(YampiTenant::state)));
         registry.bind("yampiTenantHeaders", (Processor) e -> {
             YampiTenant tenant = t.of(e);

@@ -21,10 +21,14 @@ public final class InboundFailureLog {
         if (cause == null) {
             cause = exchange.getException();
         }
+        LOG.warn("{}: {} not sent: {}; it stays and is tried again at the next poll", exchange.getFromRouteId(),
+                nameOf(exchange), FailureDescription.of(cause));
+    }
+
+    /** How a log line names the inbound message: its file name, or else the exchange. */
+    public static String nameOf(Exchange exchange) {
         // the file name header may be gone (the HTTP call drops headers); the consumed file stays a property
         GenericFile<?> consumed = exchange.getProperty(FileComponent.FILE_EXCHANGE_FILE, GenericFile.class);
-        String file = consumed == null ? null : consumed.getFileName();
-        LOG.warn("{}: {} not sent: {}; it stays and is tried again at the next poll", exchange.getFromRouteId(),
-                file == null ? "message " + exchange.getExchangeId() : file, FailureDescription.of(cause));
+        return consumed == null ? "message " + exchange.getExchangeId() : consumed.getFileName();
     }
 }

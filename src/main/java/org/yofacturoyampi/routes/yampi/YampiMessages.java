@@ -14,6 +14,9 @@ import org.apache.camel.http.base.HttpOperationFailedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.yofacturoyampi.routes.delivery.AnswerJson;
+import org.yofacturoyampi.routes.delivery.FailureDescription;
+import org.yofacturoyampi.routes.delivery.InboundAttempts;
+import org.yofacturoyampi.routes.delivery.InboundFailureLog;
 import org.yofacturoyampi.routes.tenant.Tenants;
 import org.yofacturoyampi.routes.yofacturo.InvalidSubmissionException;
 
@@ -81,7 +84,9 @@ public final class YampiMessages {
         String answer = exchange.getMessage().getBody(String.class);
         exchange.getMessage().getHeaders().clear();
         headers(exchange);
-        exchange.getMessage().setHeader("YampiMessageId", json.readTree(answer).path("id").asText(null));
+        String messageId = json.readTree(answer).path("id").asText(null);
+        exchange.setVariable("yampiMessageId", messageId);
+        exchange.getMessage().setHeader("YampiMessageId", messageId);
         exchange.getMessage().setBody(answer);
         LOG.info("Yampi message posted to conversation {} of account {}", exchange.getVariable("conversationId"),
                 exchange.getVariable("accountId"));
@@ -95,6 +100,44 @@ public final class YampiMessages {
         LOG.warn("Yampi refused a message to conversation {} of account {} (HTTP {}){}", exchange.getVariable("conversationId"),
                 exchange.getVariable("accountId"), status, status == 401 ? ": set " + Tenants.variable("yampi", Tenants.idOf(exchange), "api-token") + " to a valid token" : "");
         error(exchange, "rejected", status, apiError);
+    }
+
+    /**
+     * The POST failed in a way that does not say whether Yampi created the message (a 5xx, a read timeout, a connection
+     * lost after the request went out). Yampi cannot tell a repeat from a new message, so it is not sent again: it
+     * goes to the errors for a person to check the conversation.
+     */
+    public void uncertain(Exchange exchange) throws JsonProcessingException {
+        Throwable cause = exchange.getProperty(ExchangePropertyKey.EXCEPTION_CAUGHT, Throwable.class);
+        Integer status = cause instanceof HttpOperationFailedException http ? http.getStatusCode() : null;
+        String reason = "Yampi may have posted it (" + FailureDescription.of(cause) + "): not sent again, as a repeat "
+                + "would reach the customer twice; check conversation " + exchange.getVariable("conversationId")
+                + " before dropping it again";
+        LOG.warn("Yampi message {} to conversation {} of account {} may have been posted ({}): not sent again; see the "
+                + "message errors", InboundFailureLog.nameOf(exchange), exchange.getVariable("conversationId"),
+                exchange.getVariable("accountId"), FailureDescription.of(cause));
+        error(exchange, "uncertain", status, json.getNodeFactory().textNode(reason));
+    }
+
+    /** The message could not be sent (nothing reached Yampi) in yampi.messages-max-attempts attempts: it is filed. */
+    public void gaveUp(Exchange exchange) throws JsonProcessingException {
+        Throwable cause = exchange.getProperty(ExchangePropertyKey.EXCEPTION_CAUGHT, Throwable.class);
+        Integer status = cause instanceof HttpOperationFailedException http ? http.getStatusCode() : null;
+        Object attempts = exchange.getVariable(InboundAttempts.FAILED);
+        String reason = "not sent after " + attempts + " attempts, the last: " + FailureDescription.of(cause);
+        LOG.warn("Yampi message {} to conversation {} of account {} {}; moved to the message errors",
+                InboundFailureLog.nameOf(exchange), exchange.getVariable("conversationId"),
+                exchange.getVariable("accountId"), reason);
+        error(exchange, "failed", status, json.getNodeFactory().textNode(reason));
+    }
+
+    /** Posted, but what came after (reading the answer, writing it to the results) failed: it is never posted again. */
+    public void answerNotWritten(Exchange exchange) {
+        Throwable cause = exchange.getProperty(ExchangePropertyKey.EXCEPTION_CAUGHT, Throwable.class);
+        LOG.warn("Yampi message {} was posted to conversation {} of account {} (message id {}), but its answer could not "
+                + "be written to the results: {}; it is not posted again", InboundFailureLog.nameOf(exchange),
+                exchange.getVariable("conversationId"), exchange.getVariable("accountId"),
+                exchange.getVariable("yampiMessageId"), FailureDescription.of(cause));
     }
 
     public void invalid(Exchange exchange) throws JsonProcessingException {

@@ -13,6 +13,8 @@ import org.apache.camel.http.base.HttpOperationFailedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.yofacturoyampi.routes.delivery.AnswerJson;
+import org.yofacturoyampi.routes.delivery.FailureDescription;
+import org.yofacturoyampi.routes.delivery.InboundAttempts;
 import org.yofacturoyampi.routes.tenant.Tenants;
 
 /**
@@ -121,6 +123,17 @@ public final class InvoiceBatchSubmissions {
         LOG.warn("invoice batch {} rejected by YoFacturo (HTTP {}): {}", exchange.getVariable("externalBatchId"), status,
                 apiError.path("message").asText(apiError.toString()));
         error(exchange, "rejected", status, apiError);
+    }
+
+    /** YoFacturo could not be reached (or kept refusing for a passing reason) in yofacturo.submit-max-attempts polls. */
+    public void gaveUp(Exchange exchange) throws JsonProcessingException {
+        Throwable cause = exchange.getProperty(ExchangePropertyKey.EXCEPTION_CAUGHT, Throwable.class);
+        Integer status = cause instanceof HttpOperationFailedException http ? http.getStatusCode() : null;
+        String reason = "not sent after " + exchange.getVariable(InboundAttempts.FAILED) + " attempts, the last: "
+                + FailureDescription.of(cause);
+        LOG.warn("invoice batch {} {}; moved to the submission errors (sending it again later is safe: same "
+                + "Idempotency-Key)", exchange.getVariable("externalBatchId"), reason);
+        error(exchange, "failed", status, json.valueToTree(Map.of("code", "not_sent", "message", reason)));
     }
 
     /** The message could not be submitted at all. */

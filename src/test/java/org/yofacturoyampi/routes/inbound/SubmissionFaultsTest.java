@@ -19,6 +19,8 @@ import org.apache.logging.log4j.Level;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.yofacturoyampi.routes.support.JsonFiles;
 import org.yofacturoyampi.routes.support.LogCapture;
 import org.yofacturoyampi.routes.support.RunningApp;
@@ -70,6 +72,67 @@ class SubmissionFaultsTest {
             await().atMost(Duration.ofSeconds(5)).until(() -> Files.exists(inbound().resolve(".done/b.json")));
         }
         assertThat(yofacturo.server().findAll(postRequestedFor(urlPathEqualTo("/api/v1/invoice_batches")))).hasSize(1);
+    }
+
+    @ParameterizedTest(name = "HTTP {0}")
+    @ValueSource(ints = {401, 408, 429})
+    void aPassingRefusalLeavesTheBatchForTheNextPollWithOneLineNotInTheErrors(int status) throws Exception {
+        // given YoFacturo answers the post with a refusal that says nothing about the batch itself: a session refused
+        // even after a renewal (401), a request it timed out reading (408), a rate limit outlasting the waits (429)
+        var refusal = yofacturo.server().stubFor(post("/api/v1/invoice_batches").willReturn(aResponse().withStatus(status)
+                .withHeader("Retry-After", "0").withHeader("Content-Type", "application/json")
+                .withBody("{\"error\": {\"code\": \"refused\", \"message\": \"not now\"}}")));
+        Path dropped = InboundFiles.drop(inbound(), "b.json", InboundFiles.batch("erp-0009"));
+
+        try (LogCapture log = LogCapture.start();
+             RunningApp app = RunningApp.builder(work).yofacturo(yofacturo.baseUrl(), YoFacturoStub.API_KEY)
+                     .property("http.retry-delay", "100").property("http.rate-limit-retries", "1").start()) {
+            // when a poll met it
+            await().atMost(Duration.ofSeconds(20)).until(() -> log.linesAt(Level.WARN).stream()
+                    .anyMatch(l -> l.contains("b.json not sent")));
+
+            // then the batch is still in its folder, not filed as rejected, and one WARN line named the status
+            assertThat(dropped).exists();
+            assertThat(work.resolve("out/yofacturo/submission-errors")).doesNotExist();
+            assertThat(log.linesAt(Level.WARN)).filteredOn(l -> l.contains("b.json not sent")).first()
+                    .satisfies(l -> assertThat(l).contains("HTTP " + status).doesNotContain("\tat "));
+            assertThat(log.linesAt(Level.WARN)).noneMatch(l -> l.contains("rejected"));
+
+            // and when YoFacturo accepts it, a later poll submits it
+            yofacturo.server().removeStub(refusal);
+            yofacturo.server().stubFor(post("/api/v1/invoice_batches").willReturn(aResponse().withStatus(201)
+                    .withHeader("Content-Type", "application/json").withBody(CREATED)));
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> Files.exists(work.resolve("out/yofacturo/submissions/erp-0009.json")));
+            await().atMost(Duration.ofSeconds(5)).until(() -> Files.exists(inbound().resolve(".done/b.json")));
+        }
+        assertThat(work.resolve("out/yofacturo/submission-errors")).doesNotExist();
+    }
+
+    @Test
+    void withAMaxAttemptsABatchYoFacturoNeverTakesEndsInTheErrorsAfterThatManyPolls() throws Exception {
+        // given YoFacturo answers 503 to every post, and submissions are capped at 2 polls (the default has no cap)
+        yofacturo.server().stubFor(post("/api/v1/invoice_batches").willReturn(aResponse().withStatus(503)));
+        InboundFiles.drop(inbound(), "b.json", InboundFiles.batch("erp-0009"));
+
+        try (RunningApp app = RunningApp.builder(work).yofacturo(yofacturo.baseUrl(), YoFacturoStub.API_KEY)
+                .property("http.retries", "0").property("yofacturo.submit-max-attempts", "2").start()) {
+            // when two polls could not send it
+            Path errors = work.resolve("out/yofacturo/submission-errors");
+            await().atMost(Duration.ofSeconds(20)).until(() -> JsonFiles.in(errors) == 1);
+            Thread.sleep(1000);
+
+            // then it went to the errors as failed, with the reason and the submission, and was not sent again
+            try (var files = Files.list(errors)) {
+                JsonNode error = JSON.readTree(files.findFirst().orElseThrow().toFile());
+                assertThat(error.get("outcome").asText()).isEqualTo("failed");
+                assertThat(error.get("status").asInt()).isEqualTo(503);
+                assertThat(error.get("error").get("message").asText()).contains("not sent after 2 attempts");
+                assertThat(error.get("submission").get("invoice_batch").get("external_batch_id").asText()).isEqualTo("erp-0009");
+            }
+            assertThat(inbound().resolve(".done/b.json")).exists();
+        }
+        assertThat(yofacturo.server().findAll(postRequestedFor(urlPathEqualTo("/api/v1/invoice_batches")))).hasSize(2);
     }
 
     @Test

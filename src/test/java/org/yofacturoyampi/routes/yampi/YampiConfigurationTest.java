@@ -51,6 +51,15 @@ class YampiConfigurationTest {
     }
 
     @Test
+    void aMaxAttemptsThatIsNotAWholeNumberStopsStartUpNamingIt() {
+        Throwable thrown = catchThrowable(() -> RunningApp.builder(work)
+                .yampi("http://127.0.0.1:9", "yampi_test_fake_token", "user", "1")
+                .property("yampi.messages-max-attempts", "three").start().close());
+
+        assertThat(configurationError(thrown)).contains("YAMPI_MESSAGES_MAX_ATTEMPTS", "'three'", "0: no limit");
+    }
+
+    @Test
     void anUnknownResourceStopsStartUpNamingItAndTheKnownOnes() {
         Throwable thrown = catchThrowable(() -> RunningApp.builder(work)
                 .yampi("http://127.0.0.1:9", "yampi_test_fake_token", "user", "1")

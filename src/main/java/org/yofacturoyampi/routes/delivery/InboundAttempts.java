@@ -1,0 +1,74 @@
+package org.yofacturoyampi.routes.delivery;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.component.file.FileComponent;
+import org.apache.camel.component.file.GenericFile;
+import org.yofacturoyampi.routes.ConfigurationException;
+
+/**
+ * How many times each inbound file has failed for a passing reason, across polls (Camel's file consumer keeps no such
+ * count): once {@code max} attempts failed, the route files it with its errors instead of leaving it for the next
+ * poll. A file is known by its path and modification time, so a new file of the same name starts from zero; counts
+ * live in memory (a restart counts anew) and are forgotten once the file is done. A message from a broker is not
+ * counted here: the broker's own redelivery limit and dead-letter queue do that.
+ */
+public final class InboundAttempts {
+
+    /** The exchange variable holding how many attempts of this message failed, set by {@link #count(Exchange)}. */
+    public static final String FAILED = "failedAttempts";
+    /** The exchange variable saying that attempt was the last one allowed, set by {@link #count(Exchange)}. */
+    public static final String EXHAUSTED = "attemptsExhausted";
+
+    private final int max;
+    private final Map<String, Integer> failures = new ConcurrentHashMap<>();
+
+    /** @param max failed attempts after which a file goes to the errors; 0: no limit */
+    public InboundAttempts(int max) {
+        this.max = max;
+    }
+
+    /** The limit a setting gives: a whole number, 0 meaning none. */
+    public static InboundAttempts of(String value, String variable) {
+        try {
+            int max = Integer.parseInt(value == null ? "" : value.trim());
+            if (max >= 0) {
+                return new InboundAttempts(max);
+            }
+        } catch (NumberFormatException notANumber) {
+            // said below
+        }
+        throw new ConfigurationException(variable + " must be a whole number of attempts, such as 3 (0: no limit), not '"
+                + value + "'");
+    }
+
+    /**
+     * Counts the attempt that just failed: variables {@value #FAILED} (how many so far) and {@value #EXHAUSTED}
+     * (whether that was the last one allowed; never for a message that is not a file, nor without a limit).
+     */
+    public void count(Exchange exchange) {
+        String key = keyOf(exchange);
+        int failed = key == null ? 1 : failures.merge(key, 1, Integer::sum);
+        boolean exhausted = key != null && max > 0 && failed >= max;
+        if (exhausted) {
+            failures.remove(key);
+        }
+        exchange.setVariable(FAILED, failed);
+        exchange.setVariable(EXHAUSTED, exhausted);
+    }
+
+    /** The file is done (sent, or filed with the errors): its count goes. */
+    public void forget(Exchange exchange) {
+        String key = keyOf(exchange);
+        if (key != null) {
+            failures.remove(key);
+        }
+    }
+
+    private static String keyOf(Exchange exchange) {
+        GenericFile<?> file = exchange.getProperty(FileComponent.FILE_EXCHANGE_FILE, GenericFile.class);
+        return file == null ? null : file.getAbsoluteFilePath() + "@" + file.getLastModified();
+    }
+}
