@@ -50,14 +50,15 @@ class SecretHygieneTest {
 
     @Test
     void noSecretAppearsInAnyLogLineAtTraceNorInAnyFileWritten() throws Exception {
-        // given a session that gets revoked mid-walk (so a 401 and a renewal happen), a dead letter, and TRACE logs
+        // given a first session whose token YoFacturo refuses (so a 401 and a renewal happen), a dead letter, and TRACE
+        // logs. The two sessions are a scenario at priority 0, above YoFacturoStub's own stubs (priority 1 and 10):
+        // at one priority WireMock takes the newest stub, so an issuesSession() stub would answer the first call.
         Instant tomorrow = Instant.now().plus(1, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS);
-        yofacturo.server().stubFor(post("/api/v1/auth/sessions").atPriority(1).inScenario("s")
+        yofacturo.server().stubFor(post("/api/v1/auth/sessions").atPriority(0).inScenario("s")
                 .whenScenarioStateIs(STARTED).willSetStateTo("second")
                 .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
                         .withBody("{\"session_token\":\"" + REVOKED_TOKEN + "\",\"expires_at\":\"" + tomorrow + "\"}")));
-        yofacturo.issuesSession(YoFacturoStub.TOKEN, tomorrow);
-        yofacturo.server().stubFor(post("/api/v1/auth/sessions").atPriority(1).inScenario("s")
+        yofacturo.server().stubFor(post("/api/v1/auth/sessions").atPriority(0).inScenario("s")
                 .whenScenarioStateIs("second")
                 .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
                         .withBody("{\"session_token\":\"" + YoFacturoStub.TOKEN + "\",\"expires_at\":\"" + tomorrow + "\"}")));
@@ -74,7 +75,12 @@ class SecretHygieneTest {
             await().atMost(Duration.ofSeconds(20))
                     .until(() -> Files.exists(work.resolve("out/yofacturo/invoice-batches/120.json")));
 
-            // then the logs were verbose, yet hold no secret
+            // then the refused session was renewed: two sessions calls, and the log says so
+            assertThat(yofacturo.sessionCalls()).isEqualTo(2);
+            assertThat(log.all()).contains("YoFacturo refused the cached session token; a new session will be requested");
+            assertThat(log.lines()).filteredOn(l -> l.contains("YoFacturo session renewed")).hasSize(2);
+
+            // and the logs were verbose, yet hold no secret
             assertThat(log.lines().size()).isGreaterThan(1000);
             assertThat(log.all()).contains("DEBUG").contains("invoice_batches")
                     .doesNotContain(YoFacturoStub.API_KEY)
