@@ -23,12 +23,14 @@ import org.apache.logging.log4j.core.config.Configurator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.yofacturoyampi.routes.sandbox.RecordedRequest;
 import org.yofacturoyampi.routes.sandbox.Sandbox;
 import org.yofacturoyampi.routes.sandbox.SandboxSettings;
 import org.yofacturoyampi.routes.support.JsonFiles;
 import org.yofacturoyampi.routes.support.LogCapture;
 import org.yofacturoyampi.routes.support.RunningApp;
 import org.yofacturoyampi.routes.support.YoFacturoStub;
+import org.yofacturoyampi.routes.trigger.FeedRuns;
 
 class SecretHygieneTest {
 
@@ -128,6 +130,44 @@ class SecretHygieneTest {
             for (Path file : walk.filter(Files::isRegularFile).toList()) {
                 assertThat(Files.readString(file)).as(file.toString()).doesNotContain(token);
             }
+        }
+    }
+
+    @Test
+    void noYampiTokenIsSentToYoFacturoAndNoYoFacturoCredentialToYampi() throws Exception {
+        // given both APIs on one sandbox, each configured with its own credential
+        SandboxSettings settings = SandboxSettings.builder().batchCount(5).invoicesPerBatch(1).build();
+        try (Sandbox sandbox = Sandbox.start(settings);
+             RunningApp app = RunningApp.builder(work).yofacturo(sandbox.baseUrl(), settings.yofacturoApiKey())
+                     .yampi(sandbox.baseUrl(), settings.yampiUserToken(), "user", "1")
+                     .property("yampi.poll-cron", RunningApp.NEVER).start()) {
+
+            // when every feed of both APIs runs once
+            List<String> feeds = app.bean("feedRuns", FeedRuns.class).feedNames();
+            assertThat(feeds).contains("yofacturo-invoice-batches", "yampi-contacts");
+            for (String feed : feeds) {
+                app.context().createProducerTemplate().requestBodyAndHeader("direct:sync", null, "SyncFeed", feed);
+            }
+
+            // then YoFacturo got Bearer requests and never a Yampi token header ...
+            List<RecordedRequest> yofacturoRequests = sandbox.yofacturo().recordedRequests();
+            assertThat(yofacturoRequests).extracting(RecordedRequest::path)
+                    .contains("/api/v1/auth/sessions", "/api/v1/invoice_batches");
+            assertThat(yofacturoRequests).allSatisfy(r -> {
+                assertThat(r.header("api_access_token")).as(r.path()).isNull();
+                assertThat(r.headers().values()).as(r.path()).noneMatch(v -> v.contains(settings.yampiUserToken()));
+            });
+            assertThat(yofacturoRequests).filteredOn(r -> r.path().startsWith("/api/v1/invoice_batches"))
+                    .allSatisfy(r -> assertThat(r.header("Authorization")).as(r.path()).startsWith("Bearer "));
+
+            // ... and Yampi got its token header and never an Authorization header nor the YoFacturo key
+            List<RecordedRequest> yampiRequests = sandbox.yampi().recordedRequests();
+            assertThat(yampiRequests).extracting(RecordedRequest::path).contains("/api/v1/accounts/1/contacts");
+            assertThat(yampiRequests).allSatisfy(r -> {
+                assertThat(r.header("Authorization")).as(r.path()).isNull();
+                assertThat(r.header("api_access_token")).as(r.path()).isEqualTo(settings.yampiUserToken());
+                assertThat(r.headers().values()).as(r.path()).noneMatch(v -> v.contains(settings.yofacturoApiKey()));
+            });
         }
     }
 
