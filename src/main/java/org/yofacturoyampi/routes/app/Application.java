@@ -93,6 +93,8 @@ public final class Application {
         FeedRuns feeds = new FeedRuns(new ObjectMapper(), Clock.systemUTC(), metrics::record);
         main.addMainListener(new RuntimeWiring(feeds, metrics));
         main.addMainListener(new YampiWiring(feeds, metrics));
+        // after the wirings, which add the schedule routes it counts
+        main.addMainListener(new QuartzThreads());
         return main;
     }
 }
