@@ -70,8 +70,8 @@ public final class Application {
     }
 
     /**
-     * A camel-main runtime for these options; {@code overrides} win over every file and environment variable (tests
-     * use them).
+     * A camel-main runtime for these options; {@code overrides} win over every file (tests use them). Environment
+     * variables and system properties still win over them: Camel looks those up first.
      */
     public static Main create(LaunchOptions options, Map<String, String> overrides) {
         Main main = new Main();
@@ -93,6 +93,8 @@ public final class Application {
         FeedRuns feeds = new FeedRuns(new ObjectMapper(), Clock.systemUTC(), metrics::record);
         main.addMainListener(new RuntimeWiring(feeds, metrics));
         main.addMainListener(new YampiWiring(feeds, metrics));
+        // after the wirings, which add the schedule routes it counts
+        main.addMainListener(new QuartzThreads());
         return main;
     }
 }

@@ -5,11 +5,12 @@ import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.util.URISupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.yofacturoyampi.routes.tenant.Tenants;
 import org.yofacturoyampi.routes.trigger.SyncReport;
 
 /**
- * One WARN line when a record could not be delivered: which record, which downstream, why. The record is not marked
- * delivered, so a later poll delivers it.
+ * One WARN line when a record could not be delivered: which feed and tenant, which record, which downstream, why
+ * (the downstream URI with any password masked). The record is not marked delivered, so a later poll delivers it.
  */
 public final class DeliveryFailureLog {
 
@@ -26,7 +27,11 @@ public final class DeliveryFailureLog {
         }
         String failure = kind + " " + id + " not delivered"
                 + (downstream == null ? "" : " to " + URISupport.sanitizeUri(downstream)) + ": " + FailureDescription.of(cause);
-        LOG.warn("{}; it stays pending and is retried at the next poll", failure);
+        SyncReport run = SyncReport.of(exchange);
+        String feed = run != null ? run.feed() : exchange.getFromRouteId();
+        String tenant = Tenants.idOf(exchange);
+        LOG.warn("{} (tenant {}): {}; it stays pending and is retried at the next poll", feed,
+                tenant == null ? Tenants.DEFAULT : tenant, failure);
         SyncReport.error(exchange, failure);
     }
 }

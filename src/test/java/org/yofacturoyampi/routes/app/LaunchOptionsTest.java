@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 
 import org.apache.camel.main.Main;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.yofacturoyampi.routes.support.RunningApp;
 
 class LaunchOptionsTest {
 
@@ -44,10 +44,11 @@ class LaunchOptionsTest {
         Path first = Files.writeString(work.resolve("first.properties"), "greeting = first\nonly-first = yes\n");
         Path second = Files.writeString(work.resolve("second.properties"), "greeting = second\n");
 
-        // when the runtime starts with both, in that order
-        Main main = Application.create(LaunchOptions.parse("--config", "config/application.properties",
-                "--config", first.toString(), "--config", second.toString(),
-                "--routes", "file:" + work + "/no-routes-*.yaml"), Map.of());
+        // when the runtime starts with both, in that order (no HTTP server, no credential, whatever the environment says)
+        Main main = RunningApp.builder(work).property("camel.server.enabled", "false")
+                .create("--config", "config/application.properties",
+                        "--config", first.toString(), "--config", second.toString(),
+                        "--routes", "file:" + work + "/no-routes-*.yaml");
         main.start();
         try {
             // then the second file's value is used, and the first still supplies what only it has

@@ -56,4 +56,37 @@ class ReadinessTest {
                     .doesNotContain(settings.yampiUserToken()).doesNotContain("yofacturo-session");
         }
     }
+
+    @Test
+    void readinessGoesFromDownToUpWhenALaterSessionCheckGetsASession() throws Exception {
+        // given YoFacturo refuses the key at start-up (the stub issues no session), and the session check runs every second
+        try (YoFacturoStub yofacturo = new YoFacturoStub();
+             RunningApp app = RunningApp.builder(work).yofacturo(yofacturo.baseUrl(), YoFacturoStub.API_KEY)
+                     .property("yofacturo.session-cron", RunningApp.EVERY_SECOND).start()) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> yofacturo.sessionCalls() > 0);
+            assertThat(app.get("/observe/health/ready").statusCode()).isEqualTo(503);
+
+            // when YoFacturo accepts the key again
+            yofacturo.issuesSession();
+
+            // then the next session check gets a session and readiness is UP
+            await().atMost(Duration.ofSeconds(10)).until(() -> app.get("/observe/health/ready").statusCode() == 200);
+            assertThat(app.get("/observe/health/ready").body()).contains("UP").doesNotContain("DOWN");
+        }
+    }
+
+    @Test
+    void livenessIsUpWhileTheAppRunsEvenWhenReadinessIsDown() throws Exception {
+        // given a running app whose YoFacturo key is refused
+        try (YoFacturoStub yofacturo = new YoFacturoStub();
+             RunningApp app = RunningApp.builder(work).yofacturo(yofacturo.baseUrl(), YoFacturoStub.API_KEY).start()) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> yofacturo.sessionCalls() > 0);
+            assertThat(app.get("/observe/health/ready").statusCode()).isEqualTo(503);
+
+            // when liveness is asked, then it is UP: a refused credential is no reason to restart the process
+            HttpResponse<String> live = app.get("/observe/health/live");
+            assertThat(live.statusCode()).isEqualTo(200);
+            assertThat(live.body()).contains("UP").doesNotContain("yofacturo-session");
+        }
+    }
 }

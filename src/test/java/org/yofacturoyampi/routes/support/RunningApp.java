@@ -13,13 +13,19 @@ import java.util.Map;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.ServiceStatus;
+import org.apache.camel.component.properties.PropertiesComponent;
+import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
 import org.yofacturoyampi.routes.app.Application;
 import org.yofacturoyampi.routes.app.LaunchOptions;
 
 /**
  * The real application (config/application.properties, routes/*.yaml) started in-process, with a few properties
- * overridden: where the APIs are, where output and state go, and fast schedules.
+ * overridden: where the APIs are, where output and state go, and fast schedules. Every credential and tenant list is
+ * empty unless a test sets it, the HTTP server takes a free port, and environment variables are not read at all (Camel
+ * lets them win over these overrides), so no YOFACTURO_* / YAMPI_* / SERVER_PORT of the developer's environment reaches a
+ * test.
  */
 public final class RunningApp implements AutoCloseable {
 
@@ -89,9 +95,11 @@ public final class RunningApp implements AutoCloseable {
             properties.put("yofacturo.poll-cron", NEVER);
             properties.put("yofacturo.session-cron", NEVER);
             properties.put("yofacturo.api-key", "");
+            properties.put("yofacturo.tenants", "");
             properties.put("yampi.poll-cron", NEVER);
             properties.put("yampi.api-token", "");
             properties.put("yampi.account-ids", "");
+            properties.put("yampi.tenants", "");
             properties.put("input-dir", workDir.resolve("in").toString());
             properties.put("inbound.poll-delay", "200");
             properties.put("server.host", "127.0.0.1");
@@ -129,12 +137,11 @@ public final class RunningApp implements AutoCloseable {
 
         /** The application for these command-line arguments, not started. */
         public Main create(String... args) {
-            return Application.create(LaunchOptions.parse(args), properties);
+            return isolated(LaunchOptions.parse(args));
         }
 
         public RunningApp start() {
-            LaunchOptions options = sandbox ? LaunchOptions.parse("--sandbox") : LaunchOptions.parse();
-            Main main = Application.create(options, properties);
+            Main main = isolated(sandbox ? LaunchOptions.parse("--sandbox") : LaunchOptions.parse());
             try {
                 main.start();
             } catch (RuntimeException e) {
@@ -142,6 +149,23 @@ public final class RunningApp implements AutoCloseable {
                 throw e;
             }
             return new RunningApp(main);
+        }
+
+        /**
+         * The application with these properties, blind to environment variables: Camel looks them up before its
+         * override properties, so an exported YOFACTURO_API_KEY would beat the empty one above. Set before the context
+         * is initialised, so the wiring's first look at the properties already ignores them.
+         */
+        private Main isolated(LaunchOptions options) {
+            Main main = Application.create(options, properties);
+            main.addMainListener(new MainListenerSupport() {
+                @Override
+                public void beforeInitialize(BaseMainSupport m) {
+                    ((PropertiesComponent) m.getCamelContext().getPropertiesComponent())
+                            .setEnvironmentVariableMode(PropertiesComponent.ENVIRONMENT_VARIABLES_MODE_NEVER);
+                }
+            });
+            return main;
         }
     }
 }

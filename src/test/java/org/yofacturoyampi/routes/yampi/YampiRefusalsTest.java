@@ -66,6 +66,24 @@ class YampiRefusalsTest {
     }
 
     @Test
+    void aTokenRejectedOnTheFirstAccountIsNotSentForTheNextAccountsOfTheSameRun() throws Exception {
+        // given two accounts and a token that Yampi no longer accepts; no schedule, one run on demand
+        sandbox.yampi().revokeToken(settings.yampiUserToken());
+        try (RunningApp app = RunningApp.builder(work).yampi(sandbox.baseUrl(), settings.yampiUserToken(), "user", "1,7")
+                .property("yampi.resources", "teams").property("yampi.poll-cron", RunningApp.NEVER).start()) {
+
+            // when the teams feed runs once and meets the 401 on account 1
+            String report = app.context().createProducerTemplate()
+                    .requestBodyAndHeader("direct:sync", null, "SyncFeed", "yampi-teams", String.class);
+
+            // then account 7 was not asked: one request in all, for account 1
+            assertThat(report).contains("401");
+            assertThat(sandbox.yampi().recordedRequests()).extracting(RecordedRequest::path)
+                    .containsExactly("/api/v1/accounts/1/teams");
+        }
+    }
+
+    @Test
     void aForbiddenResourceIsWarnedOnceByNameWhileTheOthersKeepPolling() throws Exception {
         // given a bot token, and a catalogue that (wrongly) says bots may read contacts
         try (LogCapture log = LogCapture.start();

@@ -230,9 +230,11 @@ class FaultToleranceTest {
         try (LogCapture log = LogCapture.start(); RunningApp app = pollingEverySecond().start()) {
             // when a poll tries to deliver
             await().atMost(Duration.ofSeconds(10)).until(() -> log.all().contains("not delivered"));
-            // then the warning names the record and the downstream
+            // then the warning names the feed, the tenant, the record and the downstream, and no credential
             String warn = log.lines().stream().filter(l -> l.contains("not delivered")).findFirst().get();
-            assertThat(warn).contains("invoice batch 1").contains("file://").contains("invoice-batches");
+            assertThat(warn).startsWith("WARN").contains("yofacturo-invoice-batches (tenant default): invoice batch 1")
+                    .contains("file://").contains("invoice-batches")
+                    .doesNotContain(YoFacturoStub.API_KEY).doesNotContain(YoFacturoStub.TOKEN);
 
             // and when the downstream accepts again, the records arrive
             Files.delete(blocked);

@@ -23,12 +23,14 @@ import org.apache.logging.log4j.core.config.Configurator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.yofacturoyampi.routes.sandbox.RecordedRequest;
 import org.yofacturoyampi.routes.sandbox.Sandbox;
 import org.yofacturoyampi.routes.sandbox.SandboxSettings;
 import org.yofacturoyampi.routes.support.JsonFiles;
 import org.yofacturoyampi.routes.support.LogCapture;
 import org.yofacturoyampi.routes.support.RunningApp;
 import org.yofacturoyampi.routes.support.YoFacturoStub;
+import org.yofacturoyampi.routes.trigger.FeedRuns;
 
 class SecretHygieneTest {
 
@@ -50,14 +52,15 @@ class SecretHygieneTest {
 
     @Test
     void noSecretAppearsInAnyLogLineAtTraceNorInAnyFileWritten() throws Exception {
-        // given a session that gets revoked mid-walk (so a 401 and a renewal happen), a dead letter, and TRACE logs
+        // given a first session whose token YoFacturo refuses (so a 401 and a renewal happen), a dead letter, and TRACE
+        // logs. The two sessions are a scenario at priority 0, above YoFacturoStub's own stubs (priority 1 and 10):
+        // at one priority WireMock takes the newest stub, so an issuesSession() stub would answer the first call.
         Instant tomorrow = Instant.now().plus(1, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS);
-        yofacturo.server().stubFor(post("/api/v1/auth/sessions").atPriority(1).inScenario("s")
+        yofacturo.server().stubFor(post("/api/v1/auth/sessions").atPriority(0).inScenario("s")
                 .whenScenarioStateIs(STARTED).willSetStateTo("second")
                 .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
                         .withBody("{\"session_token\":\"" + REVOKED_TOKEN + "\",\"expires_at\":\"" + tomorrow + "\"}")));
-        yofacturo.issuesSession(YoFacturoStub.TOKEN, tomorrow);
-        yofacturo.server().stubFor(post("/api/v1/auth/sessions").atPriority(1).inScenario("s")
+        yofacturo.server().stubFor(post("/api/v1/auth/sessions").atPriority(0).inScenario("s")
                 .whenScenarioStateIs("second")
                 .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
                         .withBody("{\"session_token\":\"" + YoFacturoStub.TOKEN + "\",\"expires_at\":\"" + tomorrow + "\"}")));
@@ -74,7 +77,12 @@ class SecretHygieneTest {
             await().atMost(Duration.ofSeconds(20))
                     .until(() -> Files.exists(work.resolve("out/yofacturo/invoice-batches/120.json")));
 
-            // then the logs were verbose, yet hold no secret
+            // then the refused session was renewed: two sessions calls, and the log says so
+            assertThat(yofacturo.sessionCalls()).isEqualTo(2);
+            assertThat(log.all()).contains("YoFacturo refused the cached session token; a new session will be requested");
+            assertThat(log.lines()).filteredOn(l -> l.contains("YoFacturo session renewed")).hasSize(2);
+
+            // and the logs were verbose, yet hold no secret
             assertThat(log.lines().size()).isGreaterThan(1000);
             assertThat(log.all()).contains("DEBUG").contains("invoice_batches")
                     .doesNotContain(YoFacturoStub.API_KEY)
@@ -122,6 +130,44 @@ class SecretHygieneTest {
             for (Path file : walk.filter(Files::isRegularFile).toList()) {
                 assertThat(Files.readString(file)).as(file.toString()).doesNotContain(token);
             }
+        }
+    }
+
+    @Test
+    void noYampiTokenIsSentToYoFacturoAndNoYoFacturoCredentialToYampi() throws Exception {
+        // given both APIs on one sandbox, each configured with its own credential
+        SandboxSettings settings = SandboxSettings.builder().batchCount(5).invoicesPerBatch(1).build();
+        try (Sandbox sandbox = Sandbox.start(settings);
+             RunningApp app = RunningApp.builder(work).yofacturo(sandbox.baseUrl(), settings.yofacturoApiKey())
+                     .yampi(sandbox.baseUrl(), settings.yampiUserToken(), "user", "1")
+                     .property("yampi.poll-cron", RunningApp.NEVER).start()) {
+
+            // when every feed of both APIs runs once
+            List<String> feeds = app.bean("feedRuns", FeedRuns.class).feedNames();
+            assertThat(feeds).contains("yofacturo-invoice-batches", "yampi-contacts");
+            for (String feed : feeds) {
+                app.context().createProducerTemplate().requestBodyAndHeader("direct:sync", null, "SyncFeed", feed);
+            }
+
+            // then YoFacturo got Bearer requests and never a Yampi token header ...
+            List<RecordedRequest> yofacturoRequests = sandbox.yofacturo().recordedRequests();
+            assertThat(yofacturoRequests).extracting(RecordedRequest::path)
+                    .contains("/api/v1/auth/sessions", "/api/v1/invoice_batches");
+            assertThat(yofacturoRequests).allSatisfy(r -> {
+                assertThat(r.header("api_access_token")).as(r.path()).isNull();
+                assertThat(r.headers().values()).as(r.path()).noneMatch(v -> v.contains(settings.yampiUserToken()));
+            });
+            assertThat(yofacturoRequests).filteredOn(r -> r.path().startsWith("/api/v1/invoice_batches"))
+                    .allSatisfy(r -> assertThat(r.header("Authorization")).as(r.path()).startsWith("Bearer "));
+
+            // ... and Yampi got its token header and never an Authorization header nor the YoFacturo key
+            List<RecordedRequest> yampiRequests = sandbox.yampi().recordedRequests();
+            assertThat(yampiRequests).extracting(RecordedRequest::path).contains("/api/v1/accounts/1/contacts");
+            assertThat(yampiRequests).allSatisfy(r -> {
+                assertThat(r.header("Authorization")).as(r.path()).isNull();
+                assertThat(r.header("api_access_token")).as(r.path()).isEqualTo(settings.yampiUserToken());
+                assertThat(r.headers().values()).as(r.path()).noneMatch(v -> v.contains(settings.yofacturoApiKey()));
+            });
         }
     }
 
