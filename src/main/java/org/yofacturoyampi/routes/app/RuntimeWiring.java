@@ -28,6 +28,7 @@ import org.yofacturoyampi.routes.delivery.InboundFailureLog;
 import org.yofacturoyampi.routes.health.CredentialHealth;
 import org.yofacturoyampi.routes.delivery.PollFailureLog;
 import org.yofacturoyampi.routes.delivery.RecordKey;
+import org.yofacturoyampi.routes.paging.OpenRecord;
 import org.yofacturoyampi.routes.paging.PageReader;
 import org.yofacturoyampi.routes.tenant.TenantIdempotentRepository;
 import org.yofacturoyampi.routes.tenant.Tenants;
@@ -75,6 +76,7 @@ final class RuntimeWiring extends MainListenerSupport {
         registry.bind("feedRuns", feeds);
         registry.bind("syncTriggers", new SyncTriggers(context.createProducerTemplate(), json));
         registry.bind("recordKey", new RecordKey());
+        registry.bind("openRecord", new OpenRecord());
         registry.bind("inboundFailures", new InboundFailureLog());
         registry.bind("yofacturoInvoiceAlerts", new InvoiceAlerts(json,
                 property(context, "yofacturo.alerts.processing-statuses"),

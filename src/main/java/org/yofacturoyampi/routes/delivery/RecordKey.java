@@ -6,13 +6,14 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 import org.apache.camel.Exchange;
+import org.apache.camel.Expression;
 import org.apache.camel.InvalidPayloadException;
 
 /**
  * The idempotent key of a record about to be delivered: its id (exchange variable {@value #RECORD_ID}) and a
  * fingerprint of its JSON body, so that any change of any field makes a new key.
  */
-public final class RecordKey {
+public final class RecordKey implements Expression {
 
     public static final String RECORD_ID = "recordId";
 
@@ -23,6 +24,16 @@ public final class RecordKey {
         }
         byte[] body = exchange.getMessage().getMandatoryBody(byte[].class);
         return id + "\t" + fingerprint(body);
+    }
+
+    /** As {@link #key}, for Camel's idempotent consumer (an expression, so no bean binding runs per record). */
+    @Override
+    public <T> T evaluate(Exchange exchange, Class<T> type) {
+        try {
+            return exchange.getContext().getTypeConverter().convertTo(type, key(exchange));
+        } catch (InvalidPayloadException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
     }
 
     static String fingerprint(byte[] json) {

@@ -13,13 +13,14 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
+import org.apache.camel.Predicate;
 
 /**
  * Which batch invoices need a person: {@code processing_error} set, or a {@code processing_status} or
  * {@code verifactu_state} from the configured lists (YoFacturo does not document every value: the lists are
  * configuration). The alert names the batch, the invoice and the reasons, and carries the invoice.
  */
-public final class InvoiceAlerts {
+public final class InvoiceAlerts implements Predicate {
 
     private final ObjectMapper json;
     private final Set<String> processingStatuses;
@@ -39,6 +40,16 @@ public final class InvoiceAlerts {
     /** True if the invoice (the body, JSON) needs a person. */
     public boolean needsAlert(Exchange exchange) throws JsonProcessingException {
         return !reasons(json.readTree(exchange.getMessage().getBody(String.class))).isEmpty();
+    }
+
+    /** {@link #needsAlert}, for the route's filter (a predicate, so no bean binding runs per invoice). */
+    @Override
+    public boolean matches(Exchange exchange) {
+        try {
+            return needsAlert(exchange);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a batch invoice is not JSON", e);
+        }
     }
 
     private List<String> reasons(JsonNode invoice) {

@@ -22,7 +22,8 @@ import org.yofacturoyampi.routes.sandbox.SandboxSettings.YampiAccount;
  * <p>
  * Starts the sandbox in this process with a large data set (100,000 invoice batches of one invoice each, one Yampi
  * account of 50,000 contacts; loopback, no added latency), then runs rounds of each variant one after another, each
- * round a JVM of its own ({@link SyncRound}) so that heap and resident set are the variant's alone:
+ * round a JVM of its own ({@link SyncRound}) so that heap and resident set are the variant's alone (after one baseline
+ * round that is not counted, to warm the sandbox up):
  * <ul>
  *   <li>{@code baseline}: the same walk with the JDK HttpClient and Jackson, no Camel ({@link BareHttpClientSync});</li>
  *   <li>{@code routes-counting}: the real routes to a Camel endpoint that only counts;</li>
@@ -80,6 +81,7 @@ public final class FullSyncBenchmark {
                 "java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version")));
         try (Sandbox sandbox = Sandbox.start(settings)) {
             FullSyncBenchmark bench = new FullSyncBenchmark(sandbox, settings, outDir);
+            bench.warmUp();
             if (!mode.equals("memory")) {
                 report.put("throughput", bench.throughput(rounds, batches, contacts));
             }
@@ -90,6 +92,14 @@ public final class FullSyncBenchmark {
             bench.json.writeValue(file.toFile(), report);
             System.out.println("\nwritten: " + file);
         }
+    }
+
+    /** One baseline round, not counted: the sandbox's JIT warms up before the first measured round, whatever its variant. */
+    private void warmUp() throws Exception {
+        Path work = outDir.resolve("work").resolve("warm-up");
+        System.out.println("warm-up (not counted):");
+        run("baseline", "512m", work);
+        deleteTree(work);
     }
 
     // ---- throughput ------------------------------------------------------------------------------------------------
