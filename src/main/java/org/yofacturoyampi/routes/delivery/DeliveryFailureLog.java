@@ -1,5 +1,7 @@
 package org.yofacturoyampi.routes.delivery;
 
+import java.util.stream.Stream;
+
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.util.URISupport;
@@ -9,8 +11,8 @@ import org.yofacturoyampi.routes.tenant.Tenants;
 import org.yofacturoyampi.routes.trigger.SyncReport;
 
 /**
- * One WARN line when a record could not be delivered: which feed and tenant, which record, which downstream, why
- * (the downstream URI with any password masked). The record is not marked delivered, so a later poll delivers it.
+ * One WARN line when a record could not be delivered: which feed and tenant, which record, which downstream (or, for
+ * a batch whose invoices could not be walked, which API call), why (the URI with any password masked). The record is not marked delivered, so a later poll delivers it.
  */
 public final class DeliveryFailureLog {
 
@@ -25,13 +27,22 @@ public final class DeliveryFailureLog {
         if (downstream == null) {
             downstream = exchange.getProperty(ExchangePropertyKey.TO_ENDPOINT, String.class);
         }
-        String failure = kind + " " + id + " not delivered"
-                + (downstream == null ? "" : " to " + URISupport.sanitizeUri(downstream)) + ": " + FailureDescription.of(cause);
+        String where = downstream == null ? ""
+                : (isApiCall(exchange, downstream) ? ": the API call " : " to ") + URISupport.sanitizeUri(downstream);
+        String failure = kind + " " + id + " not delivered" + where + ": " + FailureDescription.of(cause);
         SyncReport run = SyncReport.of(exchange);
         String feed = run != null ? run.feed() : exchange.getFromRouteId();
         String tenant = Tenants.idOf(exchange);
         LOG.warn("{} (tenant {}): {}; it stays pending and is retried at the next poll", feed,
                 tenant == null ? Tenants.DEFAULT : tenant, failure);
         SyncReport.error(exchange, failure);
+    }
+
+    /** A batch is delivered with its invoices: what failed may be the walk of those, a call to the API, not the sink. */
+    private static boolean isApiCall(Exchange exchange, String endpoint) {
+        var properties = exchange.getContext().getPropertiesComponent();
+        return Stream.of("yofacturo.base-url", "yampi.api-host")
+                .map(key -> properties.resolveProperty(key).orElse("").trim())
+                .anyMatch(api -> !api.isEmpty() && (endpoint.equals(api) || endpoint.startsWith(api + "?")));
     }
 }

@@ -243,6 +243,25 @@ class FaultToleranceTest {
     }
 
     @Test
+    void aBatchWhoseInvoicesCannotBeReadIsLeftPendingNamingTheApiCallNotTheSink() throws Exception {
+        // given the batch list answers, but the invoices of batch 1 answer 500
+        yofacturo.issuesSession().listsBatches(YoFacturoStub.batches(1));
+        yofacturo.server().stubFor(get(urlPathEqualTo("/api/v1/invoice_batches/1/batch_invoices")).atPriority(0)
+                .willReturn(aResponse().withStatus(500)));
+
+        try (LogCapture log = LogCapture.start();
+             RunningApp app = pollingEverySecond().property("http.retries", "0").start()) {
+            // when a poll tries to deliver the batch
+            await().atMost(Duration.ofSeconds(10)).until(() -> log.all().contains("not delivered"));
+
+            // then the warning says the API call failed, not that the sink refused
+            String warn = log.lines().stream().filter(l -> l.contains("not delivered")).findFirst().get();
+            assertThat(warn).contains("invoice batch 1 not delivered: the API call " + yofacturo.baseUrl())
+                    .doesNotContain("not delivered to").doesNotContain(YoFacturoStub.TOKEN);
+        }
+    }
+
+    @Test
     void anHttpDownstreamGetsAPostOfTheRecordAndNoneOfTheUpstreamHeaders() throws Exception {
         // given batches go to an HTTP downstream
         yofacturo.issuesSession().listsBatches(YoFacturoStub.batches(1));
