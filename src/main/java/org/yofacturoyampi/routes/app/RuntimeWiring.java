@@ -36,6 +36,7 @@ import org.yofacturoyampi.routes.trigger.FeedRuns;
 import org.yofacturoyampi.routes.trigger.SyncTriggers;
 import org.yofacturoyampi.routes.paging.PagingRule;
 import org.yofacturoyampi.routes.http.RateLimitGate;
+import org.yofacturoyampi.routes.http.RequestNeverSent;
 import org.yofacturoyampi.routes.metrics.FeedMetrics;
 import org.yofacturoyampi.routes.yofacturo.BearerHeader;
 import org.yofacturoyampi.routes.yofacturo.CamelSessionIssuer;
@@ -77,6 +78,7 @@ final class RuntimeWiring extends MainListenerSupport {
         registry.bind("syncTriggers", new SyncTriggers(context.createProducerTemplate(), json));
         registry.bind("recordKey", new RecordKey());
         registry.bind("openRecord", new OpenRecord());
+        registry.bind("requestNeverSent", new RequestNeverSent());
         registry.bind("inboundFailures", new InboundFailureLog());
         registry.bind("yofacturoInvoiceAlerts", new InvoiceAlerts(json,
                 property(context, "yofacturo.alerts.processing-statuses"),
