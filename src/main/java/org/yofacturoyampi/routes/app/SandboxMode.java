@@ -2,7 +2,6 @@ package org.yofacturoyampi.routes.app;
 
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -15,6 +14,7 @@ import org.slf4j.LoggerFactory;
 import org.yofacturoyampi.routes.ConfigurationException;
 import org.yofacturoyampi.routes.sandbox.Sandbox;
 import org.yofacturoyampi.routes.sandbox.SandboxSettings;
+import org.yofacturoyampi.routes.tenant.Tenants;
 
 /**
  * {@code --sandbox}: starts the simulator of both APIs on a free loopback port and points the routes at it with its
@@ -58,7 +58,7 @@ final class SandboxMode extends MainListenerSupport {
         PropertiesComponent properties = main.getCamelContext().getPropertiesComponent();
         List<String> overruled = settings.entrySet().stream()
                 .filter(s -> !s.getValue().equals(properties.resolveProperty(s.getKey()).orElse("").trim()))
-                .map(s -> variable(s.getKey())).sorted().toList();
+                .map(s -> Tenants.environmentVariable(s.getKey())).sorted().toList();
         if (!overruled.isEmpty()) {
             close();
             throw new ConfigurationException("--sandbox runs on the simulator's fake credentials, but "
@@ -78,10 +78,5 @@ final class SandboxMode extends MainListenerSupport {
         if (closed.compareAndSet(false, true)) {
             sandbox.close();
         }
-    }
-
-    /** The environment variable of a key, as Camel maps it: yofacturo.api-key -> YOFACTURO_API_KEY. */
-    private static String variable(String key) {
-        return key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
     }
 }

@@ -99,7 +99,11 @@ public final class Tenants<T> {
 
     /** The variable of a tenant's setting: YOFACTURO_API_KEY for the default tenant, YOFACTURO_TENANT_ACME_API_KEY. */
     public static String variable(String api, String id, String setting) {
-        String key = DEFAULT.equals(id) ? api + "." + setting : api + ".tenant." + id + "." + setting;
+        return environmentVariable(DEFAULT.equals(id) ? api + "." + setting : api + ".tenant." + id + "." + setting);
+    }
+
+    /** The environment variable of a property, as Camel maps it: yofacturo.api-key -> YOFACTURO_API_KEY. */
+    public static String environmentVariable(String key) {
         return key.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_');
     }
 
