@@ -15,7 +15,7 @@ import org.apache.camel.http.base.HttpOperationFailedException;
  */
 public record RefusalReason(String error) {
 
-    static final int READ_MAX = 2048;
+    static final int READ_MAX = 65_536;
     static final int ECHO_MAX = 120;
     private static final ObjectMapper JSON = new ObjectMapper();
     /** The only bodies that mean the token itself is refused: {@code /api/v1} and {@code /platform/api/v1}. */

@@ -61,6 +61,44 @@ class YampiMessagePostTest {
     }
 
     @Test
+    void aMessageForAPlatformTokenIsRefusedHereWithTheReasonAndNeverSent() throws Exception {
+        // given a platform app's token, which upstream does not let post messages
+        InboundFiles.drop(work.resolve("in/yampi-messages"), "m.json",
+                "{\"account_id\": 1, \"conversation_id\": 100007, \"content\": \"Hola\"}");
+
+        try (RunningApp app = start(settings.yampiPlatformToken(), "platform")) {
+            // then it goes to the message errors, saying why, and Yampi was asked nothing
+            Path errors = work.resolve("out/yampi/message-errors");
+            await().atMost(Duration.ofSeconds(20)).until(() -> JsonFiles.in(errors) == 1);
+            try (var files = Files.list(errors)) {
+                Map<?, ?> error = JSON.readValue(files.findFirst().orElseThrow().toFile(), Map.class);
+                assertThat(error.get("outcome")).isEqualTo("invalid");
+                assertThat((String) error.get("error")).contains("platform token", "cannot post messages", "YAMPI_TOKEN_KIND");
+                assertThat(error.get("conversation_id")).isEqualTo("100007");
+            }
+        }
+        assertThat(sandbox.yampi().recordedRequests()).noneMatch(r -> r.method().equals("POST"));
+    }
+
+    @Test
+    void aMessageToAConversationYampiDoesNotHaveIsRejectedWithYampis404() throws Exception {
+        InboundFiles.drop(work.resolve("in/yampi-messages"), "m.json",
+                "{\"account_id\": 1, \"conversation_id\": 999999, \"content\": \"Hola\"}");
+
+        try (RunningApp app = start(settings.yampiUserToken(), "user")) {
+            Path errors = work.resolve("out/yampi/message-errors");
+            await().atMost(Duration.ofSeconds(20)).until(() -> JsonFiles.in(errors) == 1);
+            try (var files = Files.list(errors)) {
+                Map<?, ?> error = JSON.readValue(files.findFirst().orElseThrow().toFile(), Map.class);
+                assertThat(error.get("outcome")).isEqualTo("rejected");
+                assertThat(error.get("status")).isEqualTo(404);
+                assertThat(error.get("error")).isEqualTo("Resource could not be found");
+            }
+        }
+        assertThat(sandbox.yampi().postedMessages()).isEmpty();
+    }
+
+    @Test
     void aRefusedMessageLandsInTheErrorsWithYampisAnswer() throws Exception {
         // given a message to an account the token does not reach
         InboundFiles.drop(work.resolve("in/yampi-messages"), "m.json",
