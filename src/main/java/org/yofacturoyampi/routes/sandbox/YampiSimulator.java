@@ -56,7 +56,7 @@ public final class YampiSimulator implements HttpHandler {
     private final Set<Long> foreignAccounts = ConcurrentHashMap.newKeySet();
     private final Set<String> refusedActions = ConcurrentHashMap.newKeySet();
     private final Map<String, Long> conversationActivity = new ConcurrentHashMap<>();
-    private final AtomicReference<long[]> touchAfterPage = new AtomicReference<>();
+    private final AtomicReference<Touch> touchAfterPage = new AtomicReference<>();
     private volatile int conversationsPerPage = CONVERSATIONS_PER_PAGE;
     private volatile int contactsPerPage = CONTACTS_PER_PAGE;
     private final Set<String> revoked = ConcurrentHashMap.newKeySet();
@@ -66,6 +66,10 @@ public final class YampiSimulator implements HttpHandler {
     private final AtomicLong messageIds = new AtomicLong(900_000);
 
     private enum Kind { USER, BOT, PLATFORM }
+
+    /** A conversation to move to the top of its account's list once that page has been served. */
+    private record Touch(long accountId, long conversationId, int page) {
+    }
 
     YampiSimulator(SandboxSettings settings, Clock clock) {
         this.settings = settings;
@@ -115,7 +119,7 @@ public final class YampiSimulator implements HttpHandler {
      * its {@code last_activity_at} becomes the latest, so it moves to the top of the list while the walk goes on.
      */
     public void touchConversationAfterPage(long accountId, long conversationId, int page) {
-        touchAfterPage.set(new long[] {accountId, conversationId, page});
+        touchAfterPage.set(new Touch(accountId, conversationId, page));
     }
 
     public int requestCount() {
@@ -265,10 +269,10 @@ public final class YampiSimulator implements HttpHandler {
             matching.sort(Comparator.comparingLong((Map<String, Object> c) -> (Long) c.get("last_activity_at")).reversed());
         }
         List<Map<String, Object>> payload = List.copyOf(slice(matching, page, conversationsPerPage));
-        long[] touch = touchAfterPage.get();
-        if (touch != null && touch[0] == accountId && touch[2] == page && touchAfterPage.compareAndSet(touch, null)) {
+        Touch touch = touchAfterPage.get();
+        if (touch != null && touch.accountId() == accountId && touch.page() == page && touchAfterPage.compareAndSet(touch, null)) {
             long latest = matching.stream().mapToLong(c -> (Long) c.get("last_activity_at")).max().orElse(BASE_TIME);
-            conversationActivity.put(accountId + "/" + touch[1], latest + 60);
+            conversationActivity.put(accountId + "/" + touch.conversationId(), latest + 60);
         }
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("all_count", data.conversations());
