@@ -81,7 +81,7 @@ final class YampiWiring extends MainListenerSupport {
         registry.bind("yampiRefusals", new YampiRefusals(id -> Tenants.variable("yampi", id, "api-token"),
                 id -> Tenants.variable("yampi", id, "account-ids")));
         List<String> configured = t.all().values().stream().filter(YampiTenant::isConfigured).map(YampiTenant::id).toList();
-        registry.bind("yampiMessages", new YampiMessages(json, configured));
+        registry.bind("yampiMessages", new YampiMessages(json, configured, id -> t.all().get(id).kind()));
         registry.bind("yampiMessageAttempts", InboundAttempts.of(property(properties, "yampi.messages-max-attempts"),
                 "YAMPI_MESSAGES_MAX_ATTEMPTS"));
         registry.bind("yampiState", new TenantIdempotentRepository(t.map(YampiTenant::state)));
@@ -123,7 +123,11 @@ final class YampiWiring extends MainListenerSupport {
         List<YampiResource> polled = selected.stream().filter(r -> r.readableWith(kind)).toList();
         List<String> unreadable = selected.stream().filter(r -> !r.readableWith(kind)).map(YampiResource::name).toList();
         String api = several ? "Yampi [" + id + "]" : "Yampi";
-        if (missing.isEmpty() && !unreadable.isEmpty()) {
+        if (missing.isEmpty() && kind == YampiTokenKind.BOT && polled.isEmpty()) {
+            // upstream's agent bots may not list or read anything; they post messages and change conversations
+            LOG.info("A {} bot token polls nothing (agent bots may read no resource); it still posts messages "
+                    + "(yampi.messages-from)", api);
+        } else if (missing.isEmpty() && !unreadable.isEmpty()) {
             LOG.warn("A {} {} token cannot read {}: not polled; polling {}", api, kind.label(), String.join(", ", unreadable),
                     polled.isEmpty() ? "nothing" : polled.stream().map(YampiResource::name).collect(Collectors.joining(", ")));
         }

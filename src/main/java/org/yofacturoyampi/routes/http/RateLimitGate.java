@@ -47,9 +47,12 @@ public final class RateLimitGate {
         }
     }
 
-    /** The API answered 429: close the gate for the time it asks, or a growing backoff. */
+    /**
+     * The API answered 429: close the gate for the time it asks, or a growing backoff. The backoff grows once per
+     * round: 429s to requests that were already out when the gate closed (several routes at once) do not double it.
+     */
     public void limited(HttpOperationFailedException answer) {
-        int streak = consecutiveLimits.incrementAndGet();
+        int streak = Math.max(1, isClosed() ? consecutiveLimits.get() : consecutiveLimits.incrementAndGet());
         Duration asked = retryAfter(answer.getResponseHeaders());
         Duration wait = asked != null ? asked : FIRST_BACKOFF.multipliedBy(1L << Math.min(streak - 1, 16));
         if (wait.compareTo(maxWait) > 0) {

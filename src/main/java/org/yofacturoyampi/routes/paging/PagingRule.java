@@ -36,14 +36,22 @@ public interface PagingRule {
         return (answer, page, records) -> records == 0 || records < pageSize ? null : page + 1;
     }
 
-    /** A total record count at {@code countPointer} (a JSON pointer) and a fixed page size. */
-    static PagingRule totalCount(String countPointer, int pageSize) {
-        return (answer, page, records) -> {
-            JsonNode count = answer.at(countPointer);
-            if (!count.canConvertToLong()) {
-                throw new UnexpectedAnswerException("no record count at " + countPointer + " in a paged answer");
-            }
-            return records > 0 && (long) page * pageSize < count.asLong() ? page + 1 : null;
-        };
+    /**
+     * A total record count at {@code countPointer} (a JSON pointer), and a page size that is the server's choice:
+     * the walk stops at an empty page, or once the records read reach the total (counted, not computed from a page
+     * size, so a server that serves fewer a page than expected is read to the end). Counts, so it serves one walk: make
+     * one per walk.
+     *
+     * @param expectedPageSize what a page should hold (0: what the first page held); a shorter page while the total
+     *                         says there is more is told to {@code onShortPage}, once
+     */
+    static PagingRule totalCount(String countPointer, int expectedPageSize, ShortPage onShortPage) {
+        return new TotalCountPaging(countPointer, expectedPageSize, onShortPage);
+    }
+
+    /** Told when a page held fewer records than expected while the total says there are more. */
+    @FunctionalInterface
+    interface ShortPage {
+        void shortPage(int page, int records, int expected, long total);
     }
 }

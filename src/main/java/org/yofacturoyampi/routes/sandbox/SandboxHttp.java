@@ -28,6 +28,7 @@ final class SandboxHttp {
     private final AtomicInteger garbageNext = new AtomicInteger();
     private final Object rateLimitBody;
 
+    /** @param rateLimitBody the 429's body: JSON, or a String sent as {@code text/plain} (Yampi's upstream) */
     SandboxHttp(Object rateLimitBody) {
         this.rateLimitBody = rateLimitBody;
     }
@@ -72,7 +73,11 @@ final class SandboxHttp {
             if (after != null) {
                 exchange.getResponseHeaders().set("Retry-After", String.valueOf(after));
             }
-            json(exchange, 429, rateLimitBody);
+            if (rateLimitBody instanceof String text) {
+                plain(exchange, 429, text);
+            } else {
+                json(exchange, 429, rateLimitBody);
+            }
             return true;
         }
         if (takeOne(failNext)) {
@@ -98,6 +103,15 @@ final class SandboxHttp {
     static void json(HttpExchange exchange, int status, Object body) throws IOException {
         byte[] bytes = JSON.writeValueAsBytes(body);
         exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    static void plain(HttpExchange exchange, int status, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
         exchange.sendResponseHeaders(status, bytes.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(bytes);

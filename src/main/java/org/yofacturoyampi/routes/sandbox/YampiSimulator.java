@@ -3,6 +3,7 @@ package org.yofacturoyampi.routes.sandbox;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -20,10 +22,14 @@ import com.sun.net.httpserver.HttpHandler;
 import org.yofacturoyampi.routes.sandbox.SandboxSettings.YampiAccount;
 
 /**
- * Yampi.ai (a Chatwoot derivative) as shared/api-reference.md describes it: the {@code api_access_token} header, three
- * token kinds, and each resource's own envelope and page size. Choices where the reference is silent: a bot token may
- * read conversations and post messages, anything else answers 403; a platform token reads only the platform paths,
- * and user or bot tokens there answer 401 (as does a platform token on account paths).
+ * Yampi.ai (a Chatwoot derivative) as shared/api-reference.md describes it, its "Upstream behaviour" included: the
+ * {@code api_access_token} header, three token kinds, each resource's own envelope and page size, and upstream's
+ * refusals. A token it does not know answers 401 {@code Invalid Access Token} ({@code Invalid access_token} on the
+ * platform paths); a bot token may only post messages, anything else answers 401 {@code Access to this endpoint is not
+ * authorized for bots}, as does a platform token anywhere but the platform paths; a user or bot token on the platform
+ * paths is not a platform token ({@code Invalid access_token}); an account the token's user does not belong to answers
+ * 401 ({@code Non permissible resource} for a platform app); 429 is {@code text/plain} {@code Retry later}, with or
+ * without {@code Retry-After}. Conversations are sorted by latest activity, so they can move during a walk.
  */
 public final class YampiSimulator implements HttpHandler {
 
@@ -37,7 +43,22 @@ public final class YampiSimulator implements HttpHandler {
 
     private final SandboxSettings settings;
     private final Clock clock;
-    private final SandboxHttp http = new SandboxHttp(Map.of("error", "Too many requests"));
+    static final int CANNED_RESPONSES = 3;
+    static final String INVALID_TOKEN = "Invalid Access Token";
+    static final String INVALID_PLATFORM_TOKEN = "Invalid access_token";
+    static final String NOT_FOR_BOTS = "Access to this endpoint is not authorized for bots";
+    static final String NOT_A_MEMBER = "You are not authorized to access this account";
+    static final String NOT_PERMITTED = "You are not authorized to do this action";
+    static final String NOT_PLATFORM_ACCOUNT = "Non permissible resource";
+
+    // rack-attack's throttled answer: text/plain, no Retry-After unless asked for (rateLimitNext)
+    private final SandboxHttp http = new SandboxHttp("Retry later\n");
+    private final Set<Long> foreignAccounts = ConcurrentHashMap.newKeySet();
+    private final Set<String> refusedActions = ConcurrentHashMap.newKeySet();
+    private final Map<String, Long> conversationActivity = new ConcurrentHashMap<>();
+    private final AtomicReference<Touch> touchAfterPage = new AtomicReference<>();
+    private volatile int conversationsPerPage = CONVERSATIONS_PER_PAGE;
+    private volatile int contactsPerPage = CONTACTS_PER_PAGE;
     private final Set<String> revoked = ConcurrentHashMap.newKeySet();
     private final Map<String, Integer> contactVersions = new ConcurrentHashMap<>();
     private final List<Map<String, Object>> posted = new CopyOnWriteArrayList<>();
@@ -45,6 +66,10 @@ public final class YampiSimulator implements HttpHandler {
     private final AtomicLong messageIds = new AtomicLong(900_000);
 
     private enum Kind { USER, BOT, PLATFORM }
+
+    /** A conversation to move to the top of its account's list once that page has been served. */
+    private record Touch(long accountId, long conversationId, int page) {
+    }
 
     YampiSimulator(SandboxSettings settings, Clock clock) {
         this.settings = settings;
@@ -57,6 +82,10 @@ public final class YampiSimulator implements HttpHandler {
         contactVersions.merge(accountId + "/" + contactId, 1, Integer::sum);
     }
 
+    /**
+     * The next {@code n} requests answer 429 {@code text/plain} {@code Retry later}, as upstream's throttle does: without
+     * {@code Retry-After} when {@code retryAfterSeconds} is null (upstream's default), else with it.
+     */
     public void rateLimitNext(int n, Integer retryAfterSeconds) {
         http.rateLimitNext(n, retryAfterSeconds);
     }
@@ -67,6 +96,30 @@ public final class YampiSimulator implements HttpHandler {
 
     public void revokeToken(String token) {
         revoked.add(token);
+    }
+
+    /** The tokens' user (or platform app) no longer belongs to this account, which still exists: it answers 401. */
+    public void removeFromAccount(long accountId) {
+        foreignAccounts.add(accountId);
+    }
+
+    /** The user's role may not read this resource ({@code /contacts}, ...): 401 "You are not authorized to do this action". */
+    public void refuseAction(String resourcePath) {
+        refusedActions.add(resourcePath);
+    }
+
+    /** The server's page sizes (upstream reads the conversations' from its environment). */
+    public void pageSizes(int conversations, int contacts) {
+        conversationsPerPage = conversations;
+        contactsPerPage = contacts;
+    }
+
+    /**
+     * Right after page {@code page} of this account's conversations is next served, the conversation gets a new message:
+     * its {@code last_activity_at} becomes the latest, so it moves to the top of the list while the walk goes on.
+     */
+    public void touchConversationAfterPage(long accountId, long conversationId, int page) {
+        touchAfterPage.set(new Touch(accountId, conversationId, page));
     }
 
     public int requestCount() {
@@ -89,16 +142,20 @@ public final class YampiSimulator implements HttpHandler {
             http.record(exchange);
             requests.incrementAndGet();
             Kind kind = kindOf(exchange.getRequestHeaders().getFirst("api_access_token"));
-            if (kind == null) {
-                unauthorized(exchange);
-                return;
-            }
             String path = exchange.getRequestURI().getPath();
             Matcher platform = PLATFORM_PATH.matcher(path);
             Matcher account = ACCOUNT_PATH.matcher(path);
             boolean isPlatformPath = platform.matches();
-            if (isPlatformPath != (kind == Kind.PLATFORM)) {
-                unauthorized(exchange);
+            if (isPlatformPath && kind != Kind.PLATFORM) {
+                unauthorized(exchange, INVALID_PLATFORM_TOKEN);
+                return;
+            }
+            if (kind == null) {
+                unauthorized(exchange, INVALID_TOKEN);
+                return;
+            }
+            if (!isPlatformPath && (kind == Kind.PLATFORM || kind == Kind.BOT && !botMayCall(exchange, path))) {
+                unauthorized(exchange, NOT_FOR_BOTS);
                 return;
             }
             Matcher m = isPlatformPath ? platform : account;
@@ -112,6 +169,10 @@ public final class YampiSimulator implements HttpHandler {
                 notFound(exchange);
                 return;
             }
+            if (foreignAccounts.contains(accountId)) {
+                unauthorized(exchange, isPlatformPath ? NOT_PLATFORM_ACCOUNT : NOT_A_MEMBER);
+                return;
+            }
             if (http.injectedFault(exchange)) {
                 return;
             }
@@ -122,6 +183,13 @@ public final class YampiSimulator implements HttpHandler {
                 account(exchange, kind, accountId, data, rest);
             }
         }
+    }
+
+    /** Upstream's agent bots may create messages (and change conversations, not simulated here); nothing else. */
+    private static boolean botMayCall(HttpExchange exchange, String path) {
+        Matcher account = ACCOUNT_PATH.matcher(path);
+        return exchange.getRequestMethod().equals("POST") && account.matches() && account.group(2) != null
+                && MESSAGES.matcher(account.group(2)).matches();
     }
 
     private Kind kindOf(String token) {
@@ -155,14 +223,13 @@ public final class YampiSimulator implements HttpHandler {
     private void account(HttpExchange exchange, Kind kind, long accountId, YampiAccount data, String rest)
             throws IOException {
         Matcher messages = MESSAGES.matcher(rest);
-        boolean botAllowed = rest.equals("/conversations") || messages.matches();
-        if (kind == Kind.BOT && !botAllowed) {
-            SandboxHttp.json(exchange, 403, Map.of("error", "You are not authorized to do this action"));
+        if (refusedActions.contains(rest)) {
+            unauthorized(exchange, NOT_PERMITTED);
             return;
         }
         String method = exchange.getRequestMethod();
         if (messages.matches() && method.equals("POST")) {
-            postMessage(exchange, accountId, Long.parseLong(messages.group(1)));
+            postMessage(exchange, accountId, data, Long.parseLong(messages.group(1)));
             return;
         }
         if (!method.equals("GET")) {
@@ -179,6 +246,7 @@ public final class YampiSimulator implements HttpHandler {
                     Map.of("payload", named(accountId, data.labels(), "label", "title")));
             case "/agents" -> SandboxHttp.json(exchange, 200, named(accountId, data.agents(), "agent", "Agent"));
             case "/teams" -> SandboxHttp.json(exchange, 200, named(accountId, data.teams(), "team", "Team"));
+            case "/canned_responses" -> SandboxHttp.json(exchange, 200, cannedResponses(accountId));
             default -> notFound(exchange);
         }
     }
@@ -189,14 +257,23 @@ public final class YampiSimulator implements HttpHandler {
         int page = page(q);
         List<Map<String, Object>> matching = new ArrayList<>();
         int open = 0;
-        for (int i = 1; i <= data.conversations(); i++) {
+        // upstream sorts by latest activity, newest first: generated conversation i is newer than i - 1
+        for (int i = data.conversations(); i >= 1; i--) {
             String s = STATUSES[i % STATUSES.length];
             open += s.equals("open") ? 1 : 0;
             if (status.equals("all") || status.equals(s)) {
                 matching.add(conversation(accountId, i, s));
             }
         }
-        List<Map<String, Object>> payload = slice(matching, page, CONVERSATIONS_PER_PAGE);
+        if (!conversationActivity.isEmpty()) {
+            matching.sort(Comparator.comparingLong((Map<String, Object> c) -> (Long) c.get("last_activity_at")).reversed());
+        }
+        List<Map<String, Object>> payload = List.copyOf(slice(matching, page, conversationsPerPage));
+        Touch touch = touchAfterPage.get();
+        if (touch != null && touch.accountId() == accountId && touch.page() == page && touchAfterPage.compareAndSet(touch, null)) {
+            long latest = matching.stream().mapToLong(c -> (Long) c.get("last_activity_at")).max().orElse(BASE_TIME);
+            conversationActivity.put(accountId + "/" + touch.conversationId(), latest + 60);
+        }
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("all_count", data.conversations());
         meta.put("mine_count", 0);
@@ -208,8 +285,9 @@ public final class YampiSimulator implements HttpHandler {
     private void contacts(HttpExchange exchange, long accountId, YampiAccount data) throws IOException {
         int page = page(SandboxHttp.query(exchange));
         List<Map<String, Object>> payload = new ArrayList<>();
-        long first = (long) (page - 1) * CONTACTS_PER_PAGE + 1;
-        for (long i = first; i <= Math.min(data.contacts(), first + CONTACTS_PER_PAGE - 1); i++) {
+        int size = contactsPerPage;
+        long first = (long) (page - 1) * size + 1;
+        for (long i = first; i <= Math.min(data.contacts(), first + size - 1); i++) {
             payload.add(contact(accountId, i));
         }
         Map<String, Object> meta = new LinkedHashMap<>();
@@ -218,7 +296,13 @@ public final class YampiSimulator implements HttpHandler {
         SandboxHttp.json(exchange, 200, Map.of("meta", meta, "payload", payload));
     }
 
-    private void postMessage(HttpExchange exchange, long accountId, long conversationId) throws IOException {
+    private void postMessage(HttpExchange exchange, long accountId, YampiAccount data, long conversationId)
+            throws IOException {
+        long number = conversationId - accountId * 100_000;
+        if (number < 1 || number > data.conversations()) {
+            notFound(exchange);
+            return;
+        }
         JsonNode body;
         try {
             body = SandboxHttp.JSON.readTree(SandboxHttp.body(exchange));
@@ -233,7 +317,7 @@ public final class YampiSimulator implements HttpHandler {
         Map<String, Object> message = new LinkedHashMap<>();
         message.put("id", messageIds.incrementAndGet());
         message.put("content", content);
-        message.put("message_type", "outgoing");
+        message.put("message_type", 1); // upstream's enum as an integer: 0 incoming, 1 outgoing, 2 activity, 3 template
         message.put("private", body.path("private").asBoolean(false));
         message.put("conversation_id", conversationId);
         message.put("account_id", accountId);
@@ -255,16 +339,31 @@ public final class YampiSimulator implements HttpHandler {
         return a;
     }
 
-    private static Map<String, Object> conversation(long accountId, int i, String status) {
+    private Map<String, Object> conversation(long accountId, int i, String status) {
+        long id = accountId * 100_000 + i;
+        Long touched = conversationActivity.get(accountId + "/" + id);
         Map<String, Object> c = new LinkedHashMap<>();
-        c.put("id", accountId * 100_000 + i);
+        c.put("id", id);
         c.put("account_id", accountId);
         c.put("inbox_id", accountId * 100 + i % 3 + 1);
         c.put("status", status);
         c.put("created_at", BASE_TIME + i * 3600L);
-        c.put("last_activity_at", BASE_TIME + i * 3600L + 600);
-        c.put("unread_count", i % 5);
+        c.put("last_activity_at", touched != null ? touched : BASE_TIME + i * 3600L + 600);
+        c.put("unread_count", i % 5 + (touched != null ? 1 : 0));
         return c;
+    }
+
+    private static List<Map<String, Object>> cannedResponses(long accountId) {
+        List<Map<String, Object>> list = new ArrayList<>();
+        for (int i = 1; i <= CANNED_RESPONSES; i++) {
+            Map<String, Object> item = new LinkedHashMap<>();
+            item.put("id", accountId * 100 + i);
+            item.put("account_id", accountId);
+            item.put("short_code", "reply" + i);
+            item.put("content", "Canned reply " + i);
+            list.add(item);
+        }
+        return list;
     }
 
     private Map<String, Object> contact(long accountId, long i) {
@@ -303,8 +402,8 @@ public final class YampiSimulator implements HttpHandler {
         return all.subList(from, Math.min(all.size(), from + size));
     }
 
-    private static void unauthorized(HttpExchange exchange) throws IOException {
-        SandboxHttp.json(exchange, 401, Map.of("error", "Invalid Access Token"));
+    private static void unauthorized(HttpExchange exchange, String error) throws IOException {
+        SandboxHttp.json(exchange, 401, Map.of("error", error));
     }
 
     private static void notFound(HttpExchange exchange) throws IOException {

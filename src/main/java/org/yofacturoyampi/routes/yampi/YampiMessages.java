@@ -3,6 +3,7 @@ package org.yofacturoyampi.routes.yampi;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -31,11 +32,16 @@ public final class YampiMessages {
 
     private final ObjectMapper json;
     private final List<String> tenants;
+    private final Function<String, YampiTokenKind> tokenKind;
 
-    /** @param tenants the configured tokens, the first one posting unless a message's header YampiTenant says */
-    public YampiMessages(ObjectMapper json, List<String> tenants) {
+    /**
+     * @param tenants   the configured tokens, the first one posting unless a message's header YampiTenant says
+     * @param tokenKind the kind of each of those tokens (a platform app's token cannot post messages)
+     */
+    public YampiMessages(ObjectMapper json, List<String> tenants, Function<String, YampiTokenKind> tokenKind) {
         this.json = json;
         this.tenants = List.copyOf(tenants);
+        this.tokenKind = tokenKind;
     }
 
     public void prepare(Exchange exchange) throws JsonProcessingException {
@@ -69,6 +75,12 @@ public final class YampiMessages {
         exchange.setVariable("accountId", account);
         exchange.setVariable("conversationId", conversation);
         exchange.setVariable("path", "/api/v1/accounts/" + account + "/conversations/" + conversation + "/messages");
+        if (tokenKind.apply(tenant) == YampiTokenKind.PLATFORM) {
+            // upstream's platform apps may not post messages (Yampi would answer 401): said here, nothing is sent
+            throw new InvalidSubmissionException("the Yampi token" + (tenants.size() > 1 ? " '" + tenant + "'" : "")
+                    + " is a platform token (" + Tenants.variable("yampi", tenant, "token-kind") + "=platform), which "
+                    + "cannot post messages: post with a user or agent-bot token (YAMPI_TENANTS, header YampiTenant)");
+        }
         exchange.getMessage().setBody(json.writeValueAsString(message));
     }
 
@@ -97,8 +109,10 @@ public final class YampiMessages {
                 HttpOperationFailedException.class);
         int status = http == null ? 0 : http.getStatusCode();
         JsonNode apiError = AnswerJson.errorOf(json, http);
-        LOG.warn("Yampi refused a message to conversation {} of account {} (HTTP {}){}", exchange.getVariable("conversationId"),
-                exchange.getVariable("accountId"), status, status == 401 ? ": set " + Tenants.variable("yampi", Tenants.idOf(exchange), "api-token") + " to a valid token" : "");
+        RefusalReason reason = RefusalReason.of(http);
+        LOG.warn("Yampi refused a message to conversation {} of account {} (HTTP {} '{}'){}", exchange.getVariable("conversationId"),
+                exchange.getVariable("accountId"), status, reason.printable(), status == 401 && reason.isTokenRefused()
+                        ? ": set " + Tenants.variable("yampi", Tenants.idOf(exchange), "api-token") + " to a valid token" : "");
         error(exchange, "rejected", status, apiError);
     }
 

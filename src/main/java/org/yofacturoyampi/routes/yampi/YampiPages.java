@@ -8,7 +8,11 @@ import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.yofacturoyampi.routes.paging.PageReader;
+import org.yofacturoyampi.routes.paging.PagingRule;
+import org.yofacturoyampi.routes.tenant.Tenants;
 
 /**
  * Walks one Yampi resource of one account, as the catalogue describes it. Reads the exchange variables
@@ -17,9 +21,13 @@ import org.yofacturoyampi.routes.paging.PageReader;
  */
 public final class YampiPages {
 
+    private static final Logger LOG = LoggerFactory.getLogger(YampiPages.class);
+    /** The exchange variable holding the paging rule of the walk under way (one per walk: it may count). */
+    static final String PAGING = "yampiPaging";
+
     private final Function<Exchange, YampiTokenKind> tokenKind;
+    private final ObjectMapper json;
     private final Map<String, YampiResource> resources = new LinkedHashMap<>();
-    private final Map<String, PageReader> readers = new LinkedHashMap<>();
 
     /**
      * @param polled    the resources any tenant polls
@@ -27,17 +35,25 @@ public final class YampiPages {
      */
     public YampiPages(List<YampiResource> polled, Function<Exchange, YampiTokenKind> tokenKind, ObjectMapper json) {
         this.tokenKind = tokenKind;
+        this.json = json;
         for (YampiResource r : polled) {
             resources.putIfAbsent(r.name(), r);
-            readers.putIfAbsent(r.name(), r.pageReader(json));
+            r.pagingRule((page, records, expected, total) -> { }); // a catalogue entry it cannot page stops start-up
         }
     }
 
     /** Starts the walk at page 1 of the resource's path for this account and token kind. */
     public void start(Exchange exchange) {
         YampiResource r = resource(exchange);
-        exchange.setVariable("path", r.pathFor(tokenKind.apply(exchange), exchange.getVariable("accountId", String.class)));
+        String account = exchange.getVariable("accountId", String.class);
+        exchange.setVariable("path", r.pathFor(tokenKind.apply(exchange), account));
         exchange.setVariable(PageReader.NEXT_PAGE, 1);
+        String tenant = Tenants.idOf(exchange);
+        String api = tenant == null || Tenants.DEFAULT.equals(tenant) ? "Yampi" : "Yampi [" + tenant + "]";
+        exchange.setVariable(PAGING, r.pagingRule((page, records, expected, total) -> LOG.warn("{} {} of account {}: "
+                + "page {} held {} records, fewer than the {} expected, while the total says {}: reading on to the "
+                + "total (the server's page size seems to differ: set yampi.catalogue.{}.page-size to it)", api,
+                r.name(), account, page, records, expected, total, r.name())));
     }
 
     /** The query of the page about to be asked: the resource's fixed parameters, and the page if it is paged. */
@@ -51,11 +67,16 @@ public final class YampiPages {
     }
 
     public void read(Exchange exchange) throws IOException {
-        readers.get(resource(exchange).name()).process(exchange);
+        reader(exchange).process(exchange);
     }
 
     public void skipUnreadable(Exchange exchange) {
-        readers.get(resource(exchange).name()).skipUnreadable(exchange);
+        reader(exchange).skipUnreadable(exchange);
+    }
+
+    /** The page reader of the walk under way (light: its rule, made at {@link #start}, keeps the walk's count). */
+    private PageReader reader(Exchange exchange) {
+        return resource(exchange).pageReader(json, exchange.getVariable(PAGING, PagingRule.class));
     }
 
     /** Where the default file sink puts a record under its account: {@code account}, or {@code <resource>/<id>}. */

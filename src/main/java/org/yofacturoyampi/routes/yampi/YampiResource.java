@@ -15,7 +15,9 @@ import org.yofacturoyampi.routes.paging.PagingRule;
  * @param platformPath   the same for platform tokens (empty: none)
  * @param query          fixed query parameters, e.g. {@code status=all}
  * @param recordsPointer JSON pointer to the records; empty for a bare array or for an object that is the record
- * @param paging         {@code none}, {@code short-page} (stop at an empty or short page) or {@code total-count}
+ * @param paging         {@code none}, {@code short-page} (stop at an empty or short page) or {@code total-count} (stop
+ *                       at an empty page or once the records read reach the total; the page size is the server's)
+ * @param pageSize       records a page holds: the stop rule of {@code short-page}, what {@code total-count} expects
  * @param countPointer   JSON pointer to the total record count, for {@code total-count}
  * @param tokenKinds     which token kinds may read it
  */
@@ -39,15 +41,26 @@ public record YampiResource(String name, String path, String platformPath, Strin
         return "account".equals(name);
     }
 
-    PageReader pageReader(ObjectMapper json) {
-        return new PageReader(json, recordsPointer, idField, pagingRule());
+    PageReader pageReader(ObjectMapper json, PagingRule rule) {
+        return new PageReader(json, recordsPointer, idField, rule);
     }
 
-    private PagingRule pagingRule() {
+    /**
+     * The paging rule of one walk ({@code total-count} counts the records it read, so each walk has its own).
+     *
+     * @param onShortPage told once per walk of a page shorter than {@code page-size} while the total says there is more
+     */
+    PagingRule pagingRule(PagingRule.ShortPage onShortPage) {
         return switch (paging) {
             case "none" -> PagingRule.single();
             case "short-page" -> PagingRule.untilShortPage(pageSize);
-            case "total-count" -> PagingRule.totalCount(countPointer, pageSize);
+            case "total-count" -> {
+                if (countPointer.isEmpty()) {
+                    throw new ConfigurationException("yampi.catalogue." + name + ".count must be the JSON pointer to the "
+                            + "total record count (e.g. /meta/count) for paging total-count");
+                }
+                yield PagingRule.totalCount(countPointer, pageSize, onShortPage);
+            }
             default -> throw new ConfigurationException("yampi.catalogue." + name + ".paging must be none, "
                     + "short-page or total-count, not '" + paging + "'");
         };

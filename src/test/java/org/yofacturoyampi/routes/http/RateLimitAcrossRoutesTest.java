@@ -110,7 +110,7 @@ class RateLimitAcrossRoutesTest {
         yampi.stubFor(get(urlPathEqualTo(conversations)).inScenario("down").whenScenarioStateIs(STARTED)
                 .willSetStateTo("up").willReturn(aResponse().withStatus(503).withFixedDelay(1500)));
         yampi.stubFor(get(urlPathEqualTo(conversations)).inScenario("down").whenScenarioStateIs("up")
-                .willReturn(json(200, "{\"data\": {\"meta\": {}, \"payload\": [{\"id\": 5}]}}")));
+                .willReturn(json(200, "{\"data\": {\"meta\": {\"all_count\": 1}, \"payload\": [{\"id\": 5}]}}")));
         yampi.stubFor(get(urlPathEqualTo(contacts)).inScenario("limit").whenScenarioStateIs(STARTED)
                 .willSetStateTo("open").willReturn(aResponse().withStatus(429).withHeader("Retry-After", "2")));
         yampi.stubFor(get(urlPathEqualTo(contacts)).inScenario("limit").whenScenarioStateIs("open")

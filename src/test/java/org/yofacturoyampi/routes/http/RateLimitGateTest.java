@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -46,6 +49,53 @@ class RateLimitGateTest {
                 .isEqualTo(Duration.ZERO);
         assertThat(RateLimitGate.retryAfter(Map.of("Retry-After", "soon"))).isNull();
         assertThat(RateLimitGate.retryAfter(Map.of())).isNull();
+    }
+
+    /** A clock the test moves. */
+    private static final class TestClock extends Clock {
+        private Instant now = Instant.parse("2026-12-02T12:00:00Z");
+
+        void advance(Duration by) {
+            now = now.plus(by);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+    }
+
+    @Test
+    void withoutRetryAfterTheBackoffDoublesOncePerRoundNotOncePerRequestLimitedInIt() {
+        // given a gate, and an API whose throttle answers 429 without Retry-After (Yampi's upstream: "Retry later")
+        TestClock clock = new TestClock();
+        RateLimitGate gate = new RateLimitGate("Test", Duration.ofMinutes(5), clock);
+
+        // when three routes' requests, all sent before the first answer, are refused at once
+        gate.limited(tooMany(Map.of()));
+        gate.limited(tooMany(Map.of()));
+        gate.limited(tooMany(Map.of()));
+
+        // then the gate waits the first backoff, 1 s, not 4 s
+        clock.advance(Duration.ofMillis(1100));
+        assertThat(gate.isClosed()).isFalse();
+
+        // and when the next round is refused too, it waits 2 s
+        gate.limited(tooMany(Map.of()));
+        clock.advance(Duration.ofMillis(1900));
+        assertThat(gate.isClosed()).isTrue();
+        clock.advance(Duration.ofMillis(200));
+        assertThat(gate.isClosed()).isFalse();
     }
 
     @Test

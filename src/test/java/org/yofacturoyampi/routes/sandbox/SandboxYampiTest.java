@@ -60,6 +60,34 @@ class SandboxYampiTest {
         assertThat(user("/api/v1/accounts/1/labels").get("payload")).hasSize(4);
         assertThat(user("/api/v1/accounts/1/agents").isArray()).isTrue();
         assertThat(user("/api/v1/accounts/1/teams")).hasSize(2);
+        assertThat(user("/api/v1/accounts/1/canned_responses")).hasSize(3)
+                .allSatisfy(reply -> assertThat(reply.has("short_code")).isTrue());
+    }
+
+    @Test
+    void conversationsComeNewestFirstAndOneTouchedDuringAWalkMovesToTheTop() throws Exception {
+        // given conversations sorted by latest activity, 60 first
+        assertThat(user("/api/v1/accounts/1/conversations?status=all&page=1").at("/data/payload/0/id").asLong()).isEqualTo(100060);
+
+        // when conversation 100005 (on page 3) gets a message right after page 1 is served
+        sandbox.yampi().touchConversationAfterPage(1, 100005, 1);
+        user("/api/v1/accounts/1/conversations?status=all&page=1");
+
+        // then it leads page 1, with a newer last_activity_at, and page 3 no longer has it
+        JsonNode top = user("/api/v1/accounts/1/conversations?status=all&page=1").at("/data/payload/0");
+        assertThat(top.get("id").asLong()).isEqualTo(100005);
+        assertThat(top.get("last_activity_at").asLong()).isGreaterThan(user("/api/v1/accounts/1/conversations?status=all&page=1")
+                .at("/data/payload/1/last_activity_at").asLong());
+        assertThat(user("/api/v1/accounts/1/conversations?status=all&page=3").at("/data/payload").findValuesAsText("id"))
+                .doesNotContain("100005");
+    }
+
+    @Test
+    void pageSizesAreTheServersChoice() throws Exception {
+        sandbox.yampi().pageSizes(10, 20);
+        assertThat(user("/api/v1/accounts/1/conversations?status=all&page=1").at("/data/payload")).hasSize(10);
+        assertThat(user("/api/v1/accounts/1/conversations?status=all&page=6").at("/data/payload")).hasSize(10);
+        assertThat(user("/api/v1/accounts/1/contacts?page=2").get("payload")).hasSize(20);
     }
 
     @Test
@@ -71,20 +99,61 @@ class SandboxYampiTest {
         assertThat(user("/api/v1/accounts/1/contacts?page=3").get("payload")).hasSize(10);
     }
 
+    private static void assertRefused(HttpResponse<String> answer, int status, String error) {
+        assertThat(answer.statusCode()).as(answer.uri().getPath()).isEqualTo(status);
+        assertThat(answer.body()).as(answer.uri().getPath()).isEqualTo("{\"error\":\"" + error + "\"}");
+    }
+
     @Test
-    void answersTheDocumentedErrorsPerTokenKind() throws Exception {
-        HttpResponse<String> none = get("/api/v1/accounts/1", null);
-        assertThat(none.statusCode()).isEqualTo(401);
-        assertThat(none.body()).isEqualTo("{\"error\":\"Invalid Access Token\"}");
-        assertThat(get("/api/v1/accounts/1/contacts", settings.yampiBotToken()).statusCode()).isEqualTo(403);
-        assertThat(get("/api/v1/accounts/1/conversations", settings.yampiBotToken()).statusCode()).isEqualTo(200);
-        assertThat(get("/api/v1/accounts/2", settings.yampiUserToken()).statusCode()).isEqualTo(404);
+    void answersUpstreamsRefusalsPerTokenKind() throws Exception {
+        // a missing or unknown token: the token is refused, with the body of each API
+        assertRefused(get("/api/v1/accounts/1", null), 401, "Invalid Access Token");
+        assertRefused(get("/platform/api/v1/accounts/1", "unknown"), 401, "Invalid access_token");
+        // a bot lists nothing: every read answers the bots' 401
+        assertRefused(get("/api/v1/accounts/1/contacts", settings.yampiBotToken()), 401,
+                "Access to this endpoint is not authorized for bots");
+        assertRefused(get("/api/v1/accounts/1/conversations", settings.yampiBotToken()), 401,
+                "Access to this endpoint is not authorized for bots");
+        // a platform app works on the platform paths only
         assertThat(get("/platform/api/v1/accounts/1", settings.yampiPlatformToken()).statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(get("/platform/api/v1/accounts/1/account_users", settings.yampiPlatformToken()).body())
                 .get(0).has("role")).isTrue();
-        assertThat(get("/platform/api/v1/accounts/1", settings.yampiUserToken()).statusCode()).isEqualTo(401);
+        assertRefused(get("/api/v1/accounts/1", settings.yampiPlatformToken()), 401,
+                "Access to this endpoint is not authorized for bots");
+        assertRefused(get("/platform/api/v1/accounts/1", settings.yampiUserToken()), 401, "Invalid access_token");
+        // an account that does not exist
+        assertRefused(get("/api/v1/accounts/2", settings.yampiUserToken()), 404, "Resource could not be found");
         sandbox.yampi().revokeToken(settings.yampiUserToken());
-        assertThat(get("/api/v1/accounts/1", settings.yampiUserToken()).statusCode()).isEqualTo(401);
+        assertRefused(get("/api/v1/accounts/1", settings.yampiUserToken()), 401, "Invalid Access Token");
+    }
+
+    @Test
+    void anAccountTheTokenDoesNotBelongToAndAnActionTheRoleMayNotDoAnswer401WithTheirOwnBodies() throws Exception {
+        sandbox.yampi().refuseAction("/contacts");
+        assertRefused(get("/api/v1/accounts/1/contacts", settings.yampiUserToken()), 401,
+                "You are not authorized to do this action");
+        assertThat(get("/api/v1/accounts/1/inboxes", settings.yampiUserToken()).statusCode()).isEqualTo(200);
+
+        sandbox.yampi().removeFromAccount(1);
+        assertRefused(get("/api/v1/accounts/1/inboxes", settings.yampiUserToken()), 401,
+                "You are not authorized to access this account");
+        assertRefused(get("/platform/api/v1/accounts/1", settings.yampiPlatformToken()), 401, "Non permissible resource");
+    }
+
+    @Test
+    void rateLimitsAnswerPlainTextRetryLaterWithoutRetryAfterOrWithItOnDemand() throws Exception {
+        sandbox.yampi().rateLimitNext(1, null);
+        HttpResponse<String> upstreamDefault = get("/api/v1/accounts/1", settings.yampiUserToken());
+        assertThat(upstreamDefault.statusCode()).isEqualTo(429);
+        assertThat(upstreamDefault.body()).isEqualTo("Retry later\n");
+        assertThat(upstreamDefault.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
+        assertThat(upstreamDefault.headers().firstValue("Retry-After")).isEmpty();
+
+        sandbox.yampi().rateLimitNext(1, 2);
+        HttpResponse<String> withHeader = get("/api/v1/accounts/1", settings.yampiUserToken());
+        assertThat(withHeader.statusCode()).isEqualTo(429);
+        assertThat(withHeader.body()).isEqualTo("Retry later\n");
+        assertThat(withHeader.headers().firstValue("Retry-After")).contains("2");
     }
 
     @Test
@@ -97,16 +166,30 @@ class SandboxYampiTest {
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(sandbox.yampi().postedMessages()).hasSize(1);
         assertThat(sandbox.yampi().postedMessages().get(0)).containsEntry("content", "hola");
+        // message_type as upstream sends it: an integer (1, outgoing)
+        assertThat(JSON.readTree(r.body()).get("message_type").isInt()).isTrue();
+        assertThat(JSON.readTree(r.body()).get("message_type").asInt()).isEqualTo(1);
+    }
+
+    private HttpResponse<String> post(String path, String token, String body) throws Exception {
+        return client.send(HttpRequest.newBuilder(URI.create(sandbox.baseUrl() + path))
+                .header("api_access_token", token).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
-    void aChangedContactHasDifferentJsonAndRateLimitsAreInjectable() throws Exception {
+    void aMessageToAnUnknownConversationIsNotFoundAndAPlatformTokenCannotPostOne() throws Exception {
+        assertRefused(post("/api/v1/accounts/1/conversations/999999/messages", settings.yampiUserToken(),
+                "{\"content\":\"hola\"}"), 404, "Resource could not be found");
+        assertRefused(post("/api/v1/accounts/1/conversations/100001/messages", settings.yampiPlatformToken(),
+                "{\"content\":\"hola\"}"), 401, "Access to this endpoint is not authorized for bots");
+        assertThat(sandbox.yampi().postedMessages()).isEmpty();
+    }
+
+    @Test
+    void aChangedContactHasDifferentJson() throws Exception {
         String before = user("/api/v1/accounts/1/contacts?page=1").at("/payload/0").toString();
         sandbox.yampi().changeContact(1, 1);
         assertThat(user("/api/v1/accounts/1/contacts?page=1").at("/payload/0").toString()).isNotEqualTo(before);
-        sandbox.yampi().rateLimitNext(1, 2);
-        HttpResponse<String> limited = get("/api/v1/accounts/1", settings.yampiUserToken());
-        assertThat(limited.statusCode()).isEqualTo(429);
-        assertThat(limited.headers().firstValue("Retry-After")).contains("2");
     }
 }

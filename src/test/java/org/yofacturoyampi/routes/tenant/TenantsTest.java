@@ -46,8 +46,8 @@ class TenantsTest {
                 .property("yampi.tenants", "support,sales")
                 .property("yampi.tenant.support.api-token", settings.yampiUserToken())
                 .property("yampi.tenant.support.account-ids", "1")
-                .property("yampi.tenant.sales.api-token", settings.yampiBotToken())
-                .property("yampi.tenant.sales.token-kind", "bot")
+                .property("yampi.tenant.sales.api-token", settings.yampiUserToken())
+                .property("yampi.tenant.sales.resources", "conversations")
                 .property("yampi.tenant.sales.account-ids", "1")
                 .property("yampi.resources", "contacts,conversations")
                 .property("yampi.poll-cron", RunningApp.EVERY_SECOND);
@@ -63,7 +63,7 @@ class TenantsTest {
                             && JsonFiles.in(work.resolve("out/yampi/support/1/conversations")) == 60
                             && JsonFiles.in(work.resolve("out/yampi/sales/1/conversations")) == 60);
             assertThat(JsonFiles.in(work.resolve("out/yofacturo/acme/batch-invoices/7"))).isEqualTo(1);
-            // a bot token reads no contacts, so sales has none
+            // sales polls conversations only, so it has no contacts
             assertThat(work.resolve("out/yampi/sales/1/contacts")).doesNotExist();
 
             // and globex, whose key is refused, delivered nothing, and said so once, naming its own variable

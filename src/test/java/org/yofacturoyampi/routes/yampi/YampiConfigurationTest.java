@@ -94,6 +94,15 @@ class YampiConfigurationTest {
     }
 
     @Test
+    void aCatalogueEntryPagedToATotalWithoutThePlaceOfThatTotalStopsStartUpNamingTheProperty() {
+        Throwable thrown = catchThrowable(() -> RunningApp.builder(work)
+                .yampi("http://127.0.0.1:9", "yampi_test_fake_token", "user", "1")
+                .property("yampi.catalogue.conversations.count", "").start().close());
+
+        assertThat(configurationError(thrown)).contains("yampi.catalogue.conversations.count", "total-count");
+    }
+
+    @Test
     void aMalformedCronAndABaseUrlThatIsNotAUrlStopStartUpWithOneLineEach() {
         Throwable thrown = catchThrowable(() -> RunningApp.builder(work)
                 .yampi("app.yampi.ai", "yampi_test_fake_token", "user", "1")

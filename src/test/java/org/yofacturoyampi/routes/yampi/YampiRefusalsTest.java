@@ -8,6 +8,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.WireMock;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import org.apache.logging.log4j.Level;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -83,24 +87,82 @@ class YampiRefusalsTest {
         }
     }
 
+    /** Readiness is UP (a bounded wait: the health checks settle after start-up), the Yampi token's check with it. */
+    private static void assertReadinessUp(RunningApp app) throws Exception {
+        await().atMost(Duration.ofSeconds(10)).until(() -> app.get("/observe/health/ready").statusCode() == 200);
+        assertThat(app.get("/observe/health/ready").body()).doesNotContain("DOWN");
+    }
+
+    private List<RecordedRequest> requestsTo(String path) {
+        return sandbox.yampi().recordedRequests().stream().filter(r -> r.path().equals(path)).toList();
+    }
+
     @Test
-    void aForbiddenResourceIsWarnedOnceByNameWhileTheOthersKeepPolling() throws Exception {
-        // given a bot token, and a catalogue that (wrongly) says bots may read contacts
+    void aResourceTheRolesMayNotReadIsWarnedOnceByNameWhileTheOthersKeepPollingAndReadinessStaysUp() throws Exception {
+        // given a user whose role may not read contacts: upstream answers 401 "You are not authorized to do this action"
+        sandbox.yampi().refuseAction("/contacts");
         try (LogCapture log = LogCapture.start();
-             RunningApp app = RunningApp.builder(work).yampi(sandbox.baseUrl(), settings.yampiBotToken(), "bot", "1")
-                     .property("yampi.resources", "conversations,contacts")
-                     .property("yampi.catalogue.contacts.tokens", "user,bot").start()) {
+             RunningApp app = RunningApp.builder(work).yampi(sandbox.baseUrl(), settings.yampiUserToken(), "user", "1")
+                     .property("yampi.resources", "conversations,contacts").start()) {
 
             // when several polls run
             await().atMost(Duration.ofSeconds(20)).until(() -> files("1/conversations") == 60);
-            int requests = sandbox.yampi().requestCount();
-            await().atMost(Duration.ofSeconds(20)).until(() -> sandbox.yampi().requestCount() >= requests + 6);
+            int contactRequests = requestsTo("/api/v1/accounts/1/contacts").size();
+            await().atMost(Duration.ofSeconds(20)).until(() -> requestsTo("/api/v1/accounts/1/contacts").size() >= contactRequests + 2);
 
-            // then one warning names contacts, and conversations were delivered all the same
-            assertThat(linesContaining(log, Level.WARN, "'contacts'")).hasSize(1)
-                    .allSatisfy(line -> assertThat(line).contains("403"));
+            // then one warning names contacts and Yampi's reason; conversations were delivered, contacts asked again at
+            // each poll, the token is not paused, and readiness is up
+            assertThat(linesContaining(log, Level.WARN, "'contacts'")).singleElement()
+                    .satisfies(line -> assertThat(line).contains("401", "You are not authorized to do this action"));
             assertThat(files("1/contacts")).isZero();
             assertThat(log.linesAt(Level.ERROR)).isEmpty();
+            assertReadinessUp(app);
+        }
+    }
+
+    @Test
+    void anAccountTheTokenDoesNotBelongToIsWarnedOnceAndAskedAgainAtTheNextPollWhileTheOtherAccountsCarryOn() throws Exception {
+        // given accounts 7 and 1, and a token whose user was removed from account 7 (upstream: 401, not 404)
+        try (Sandbox two = Sandbox.start(SandboxSettings.builder().yampiAccounts(Map.of(
+                1L, new YampiAccount(20, 0, 0, 0, 0, 0), 7L, new YampiAccount(16, 0, 0, 0, 0, 0))).build());
+             LogCapture log = LogCapture.start();
+             RunningApp app = RunningApp.builder(work).yampi(two.baseUrl(), settings.yampiUserToken(), "user", "7,1")
+                     .property("yampi.resources", "account,contacts").start()) {
+            two.yampi().removeFromAccount(7);
+
+            // when several polls run
+            await().atMost(Duration.ofSeconds(20)).until(() -> files("1/contacts") == 20);
+            long asked = two.yampi().recordedRequests().stream().filter(r -> r.path().startsWith("/api/v1/accounts/7")).count();
+            await().atMost(Duration.ofSeconds(20)).until(() -> two.yampi().recordedRequests().stream()
+                    .filter(r -> r.path().startsWith("/api/v1/accounts/7")).count() >= asked + 2);
+
+            // then one warning names account 7, the reason and YAMPI_ACCOUNT_IDS; account 1 was delivered; no error, and
+            // readiness is up
+            assertThat(linesContaining(log, Level.WARN, "account 7")).singleElement().satisfies(line -> assertThat(line)
+                    .contains("401", "You are not authorized to access this account", "YAMPI_ACCOUNT_IDS"));
+            assertThat(work.resolve("out/yampi/1/account.json")).exists();
+            assertThat(work.resolve("out/yampi/7")).doesNotExist();
+            assertThat(log.linesAt(Level.ERROR)).isEmpty();
+            assertReadinessUp(app);
+        }
+    }
+
+    @Test
+    void aBotOnAnEndpointBotsMayNotCallIsARefusedResourceNotARejectedToken() throws Exception {
+        // given a bot token and a catalogue that (wrongly) says bots may list conversations
+        try (LogCapture log = LogCapture.start();
+             RunningApp app = RunningApp.builder(work).yampi(sandbox.baseUrl(), settings.yampiBotToken(), "bot", "1")
+                     .property("yampi.resources", "conversations")
+                     .property("yampi.catalogue.conversations.tokens", "user,bot").start()) {
+
+            // when several polls run
+            await().atMost(Duration.ofSeconds(20)).until(() -> requestsTo("/api/v1/accounts/1/conversations").size() >= 3);
+
+            // then one warning names conversations and the bots' refusal, and the token is not paused
+            assertThat(linesContaining(log, Level.WARN, "'conversations'")).singleElement()
+                    .satisfies(line -> assertThat(line).contains("401", "not authorized for bots"));
+            assertThat(log.linesAt(Level.ERROR)).isEmpty();
+            assertReadinessUp(app);
         }
     }
 
@@ -126,24 +188,58 @@ class YampiRefusalsTest {
     }
 
     @Test
-    void aBotTokensUnreadableResourcesAreReportedOnceAtStartupAndNeverRequested() throws Exception {
-        // given a bot token and the default resources
+    void aBotTokenPollsNothingAndSaysSoInOneLineAtStart() throws Exception {
+        // given a bot token and the default resources: upstream's agent bots may list or read none of them
         try (LogCapture log = LogCapture.start();
              RunningApp app = RunningApp.builder(work).yampi(sandbox.baseUrl(), settings.yampiBotToken(), "bot", "1").start()) {
 
-            // when several polls run
-            await().atMost(Duration.ofSeconds(20)).until(() -> files("1/conversations") == 60);
-            int requests = sandbox.yampi().requestCount();
-            await().atMost(Duration.ofSeconds(20)).until(() -> sandbox.yampi().requestCount() >= requests + 6);
+            // when the schedules would have run a few times
+            Thread.sleep(2_500);
 
-            // then one line listed what a bot cannot read, and only conversations were asked for
-            List<String> warnings = linesContaining(log, Level.WARN, "bot token cannot read");
-            assertThat(warnings).hasSize(1);
-            assertThat(warnings.get(0)).contains("account", "contacts", "inboxes", "agents", "teams", "labels");
-            assertThat(sandbox.yampi().recordedRequests()).extracting(RecordedRequest::path)
-                    .containsOnly("/api/v1/accounts/1/conversations");
-            assertThat(app.isRouteStarted("yampi-conversations")).isTrue();
+            // then one line said that the bot token polls nothing, no resource route exists, and Yampi was asked nothing
+            assertThat(linesContaining(log, Level.INFO, "bot token polls nothing")).hasSize(1);
+            assertThat(log.linesAt(Level.WARN)).noneMatch(line -> line.contains("Yampi"));
+            assertThat(app.context().getRoute("yampi-conversations")).isNull();
             assertThat(app.context().getRoute("yampi-contacts")).isNull();
+            assertThat(sandbox.yampi().recordedRequests()).isEmpty();
+            // and the message route is there to post with it
+            assertThat(app.isRouteStarted("yampi-message-post")).isTrue();
+        }
+    }
+
+    @Test
+    void aRefusalsBodyIsEchoedCappedAndEscapedAndA403IsStillARefusedResource() throws Exception {
+        // given a Yampi whose 401 on contacts carries a hostile reason (a forged log line, a terminal escape, 10,000
+        // characters) and whose 403 on teams carries none
+        String hostile = "nope\nERROR forged line \u001b[31m" + "x".repeat(10_000);
+        WireMockServer yampi = new WireMockServer(WireMockConfiguration.options().dynamicPort());
+        yampi.start();
+        try {
+            yampi.stubFor(WireMock.get(WireMock.urlPathEqualTo("/api/v1/accounts/1/contacts")).willReturn(WireMock.aResponse()
+                    .withStatus(401).withHeader("Content-Type", "application/json")
+                    .withBody(new ObjectMapper().writeValueAsString(Map.of("error", hostile)))));
+            yampi.stubFor(WireMock.get(WireMock.urlPathEqualTo("/api/v1/accounts/1/teams"))
+                    .willReturn(WireMock.aResponse().withStatus(403)));
+            try (LogCapture log = LogCapture.start();
+                 RunningApp app = RunningApp.builder(work).yampi(yampi.baseUrl(), "yampi_test_FAKE_TOKEN", "user", "1")
+                         .property("yampi.poll-cron", RunningApp.NEVER).property("yampi.resources", "contacts,teams").start()) {
+
+                // when each feed runs once
+                for (String feed : List.of("yampi-contacts", "yampi-teams")) {
+                    app.context().createProducerTemplate().requestBodyAndHeader("direct:sync", null, "SyncFeed", feed, String.class);
+                }
+
+                // then each refusal was warned once, on one line, the reason escaped and cut short; the token stands
+                String contacts = linesContaining(log, Level.WARN, "'contacts'").stream().reduce("", String::concat);
+                assertThat(contacts).contains("401", "nope\\u000aERROR forged line \\u001b[31m", "more characters")
+                        .doesNotContain("\n", "\u001b").hasSizeLessThan(600);
+                assertThat(linesContaining(log, Level.WARN, "'teams'")).singleElement()
+                        .satisfies(line -> assertThat(line).contains("403"));
+                assertThat(log.linesAt(Level.ERROR)).isEmpty();
+                assertReadinessUp(app);
+            }
+        } finally {
+            yampi.stop();
         }
     }
 
