@@ -17,7 +17,9 @@ import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.MainListenerSupport;
 import org.apache.camel.model.ModelCamelContext;
 import org.apache.camel.model.RouteDefinition;
+import org.apache.camel.spi.MaskingFormatter;
 import org.apache.camel.spi.Registry;
+import org.apache.camel.spi.Tracer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.yofacturoyampi.routes.delivery.DeadLetterEnvelope;
@@ -72,6 +74,8 @@ final class RuntimeWiring extends MainListenerSupport {
         ObjectMapper json = new ObjectMapper();
         SettingsCheck.check(context.getPropertiesComponent());
         Path stateDir = Path.of(property(context, "state-dir"));
+        // log-mask: Camel's log EIP, log component and error handler use this one (the tracer too, in afterConfigure)
+        registry.bind(MaskingFormatter.CUSTOM_LOG_MASK_REF, mask(context));
 
         feeds.progressEvery(duration(context, "progress-every", "PROGRESS_EVERY"));
         registry.bind("feedRuns", feeds);
@@ -149,6 +153,10 @@ final class RuntimeWiring extends MainListenerSupport {
     @Override
     public void afterConfigure(BaseMainSupport main) {
         CamelContext context = main.getCamelContext();
+        Tracer tracer = context.getTracer();
+        if (tracer != null) {
+            tracer.setExchangeFormatter(mask(context).masking(tracer.getExchangeFormatter()));
+        }
         List<String> off = new ArrayList<>();
         for (YoFacturoTenant tenant : yofacturo.all().values()) {
             if (!tenant.isConfigured()) {
@@ -174,6 +182,10 @@ final class RuntimeWiring extends MainListenerSupport {
         } else if (!off.isEmpty()) {
             LOG.warn("Some YoFacturo organisations are off: set {}", String.join(" and ", off));
         }
+    }
+
+    private static SecretMask mask(CamelContext context) {
+        return new SecretMask(property(context, "camel.main.additional-sensitive-keywords"));
     }
 
     static int switchOff(CamelContext context, String group) {
