@@ -79,7 +79,8 @@ final class RuntimeWiring extends MainListenerSupport {
 
         feeds.progressEvery(duration(context, "progress-every", "PROGRESS_EVERY"));
         registry.bind("feedRuns", feeds);
-        registry.bind("syncTriggers", new SyncTriggers(context.createProducerTemplate(), json));
+        registry.bind("syncTriggers", new SyncTriggers(context.createProducerTemplate(), json,
+                positive(context, "triggers.max-bytes", "TRIGGERS_MAX_BYTES")));
         registry.bind("recordKey", new RecordKey());
         registry.bind("openRecord", new OpenRecord());
         registry.bind("requestNeverSent", new RequestNeverSent());
@@ -201,6 +202,19 @@ final class RuntimeWiring extends MainListenerSupport {
 
     private static String property(CamelContext context, String key) {
         return context.getPropertiesComponent().resolveProperty(key).orElse("");
+    }
+
+    private static long positive(CamelContext context, String key, String variable) {
+        String value = property(context, key).trim();
+        try {
+            long n = Long.parseLong(value);
+            if (n > 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // said below
+        }
+        throw new ConfigurationException(variable + " must be a whole number above 0, not '" + value + "'");
     }
 
     private static Duration duration(CamelContext context, String key, String variable) {

@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.yofacturoyampi.routes.UntrustedText;
 import org.yofacturoyampi.routes.delivery.DeliveryStateRepository;
 import org.yofacturoyampi.routes.tenant.Tenants;
 
@@ -77,14 +78,14 @@ public final class FeedRuns {
         String trigger = exchange.getMessage().getHeader(TRIGGER, "direct", String.class);
         Feed feed = name == null ? null : feeds.get(name);
         if (feed == null) {
-            throw new BadTriggerException("unknown feed '" + name + "'; "
+            throw new BadTriggerException("unknown feed '" + UntrustedText.echo(name) + "'; "
                     + (feeds.isEmpty() ? "no feed is configured (see the start-up log)" : "feeds: " + String.join(", ", feeds.keySet())));
         }
         if (account != null && !feed.accounts().contains(account)) {
             throw new BadTriggerException(feed.accounts().isEmpty()
                     ? "feed '" + name + "' has no accounts; send it without \"account\""
-                    : "account '" + account + "' is not polled by '" + name + "'; YAMPI_ACCOUNT_IDS has "
-                            + String.join(", ", feed.accounts()));
+                    : "account '" + UntrustedText.echo(account) + "' is not polled by '" + name
+                            + "' (the accounts polled are in YAMPI_ACCOUNT_IDS)");
         }
         Semaphore lock = locks.computeIfAbsent(name, n -> new Semaphore(1));
         if (!lock.tryAcquire()) {

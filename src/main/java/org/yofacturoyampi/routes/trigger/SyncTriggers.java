@@ -8,6 +8,7 @@ import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.yofacturoyampi.routes.UntrustedText;
 
 /**
  * Runs the feed a trigger (a dropped file, an HTTP POST) asks for, through {@code direct:sync}, in an exchange of its
@@ -17,18 +18,29 @@ public final class SyncTriggers {
 
     private static final Logger LOG = LoggerFactory.getLogger(SyncTriggers.class);
 
+    /** A refusal's message: the valid feeds and an echo of at most UntrustedText.ECHO characters of the request. */
+    private static final int MAX_MESSAGE = 2000;
+
     private final ProducerTemplate template;
     private final ObjectMapper json;
+    private final long maxBytes;
 
-    public SyncTriggers(ProducerTemplate template, ObjectMapper json) {
+    /** @param maxBytes the largest trigger file read (triggers.max-bytes; the HTTP server has camel.server.max-body-size) */
+    public SyncTriggers(ProducerTemplate template, ObjectMapper json, long maxBytes) {
         this.template = template;
         this.json = json;
+        this.maxBytes = maxBytes;
     }
 
     /** @param trigger how the run was asked for, for the report and the log, e.g. "file t.json" or "http" */
     public void run(Exchange exchange, String trigger) {
         if (exchange.getMessage().getBody() instanceof Map) {
             throw new BadTriggerException("the trigger came as a form; send the JSON with Content-Type: application/json");
+        }
+        Long size = exchange.getMessage().getHeader(Exchange.FILE_LENGTH, Long.class);
+        if (size != null && size > maxBytes) {
+            throw new BadTriggerException("the trigger is " + size + " bytes, more than triggers.max-bytes ("
+                    + maxBytes + "); send {\"feed\": \"<feed>\"} or {\"feed\": \"<feed>\", \"account\": \"<id>\"}");
         }
         SyncRequest request = SyncRequest.parse(exchange.getMessage().getBody(String.class), json);
         Exchange run = template.send("direct:sync", e -> {
@@ -40,7 +52,8 @@ public final class SyncTriggers {
             throw bad;
         }
         if (run.getException() != null) {
-            throw new IllegalStateException("the run of '" + request.feed() + "' failed: " + run.getException().getMessage());
+            throw new IllegalStateException("the run of '" + UntrustedText.echo(request.feed()) + "' failed: "
+                    + run.getException().getMessage());
         }
         exchange.getMessage().setBody(run.getMessage().getBody(String.class));
         exchange.getMessage().setHeader("SyncOutcome", run.getMessage().getHeader("SyncOutcome"));
@@ -49,8 +62,9 @@ public final class SyncTriggers {
     /** After a refused trigger: one WARN line, and the answer {"error": "..."} as the body. */
     public void refused(Exchange exchange, String trigger) throws Exception {
         Throwable cause = exchange.getProperty(ExchangePropertyKey.EXCEPTION_CAUGHT, Throwable.class);
-        String message = cause == null ? "refused" : cause.getMessage();
-        LOG.warn("sync trigger refused ({}): {}", trigger, message);
+        // the message echoes what the trigger sent (capped, escaped), the file name too: one line each, never forged
+        String message = UntrustedText.echo(cause == null ? "refused" : cause.getMessage(), MAX_MESSAGE);
+        LOG.warn("sync trigger refused ({}): {}", UntrustedText.echo(trigger), message);
         exchange.getMessage().setBody(json.writeValueAsString(Map.of("error", message)));
         exchange.getMessage().setHeader("SyncOutcome", "refused");
     }

@@ -19,6 +19,7 @@ import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.http.base.HttpOperationFailedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.yofacturoyampi.routes.UntrustedText;
 import org.yofacturoyampi.routes.delivery.AnswerJson;
 import org.yofacturoyampi.routes.delivery.FailureDescription;
 import org.yofacturoyampi.routes.delivery.InboundAttempts;
@@ -127,7 +128,8 @@ public final class InvoiceBatchSubmissions {
         String fallback = HexFormat.of().formatHex(sha256(id == null ? "" : id)) + "-"
                 + FALLBACK_TIME.format(clock.instant());
         LOG.warn("invoice batch {} submitted, but its result could not be written as {} ({}); written as {} instead",
-                id, exchange.getMessage().getHeader(NAME), FailureDescription.of(cause), fallback);
+                UntrustedText.echo(id), UntrustedText.echo(exchange.getMessage().getHeader(NAME, String.class)),
+                UntrustedText.echo(FailureDescription.of(cause), 1000), fallback);
         exchange.getMessage().setHeader(NAME, fallback);
     }
 
@@ -139,7 +141,8 @@ public final class InvoiceBatchSubmissions {
         Throwable cause = exchange.getProperty(ExchangePropertyKey.EXCEPTION_CAUGHT, Throwable.class);
         String body = exchange.getMessage().getBody(String.class);
         LOG.error("invoice batch {} submitted, but this could not be written ({}); not sent again: {}",
-                exchange.getVariable("externalBatchId"), FailureDescription.of(cause), body);
+                UntrustedText.echo(exchange.getVariable("externalBatchId", String.class)),
+                UntrustedText.echo(FailureDescription.of(cause), 1000), UntrustedText.echo(body, 1_000_000));
     }
 
     private static byte[] sha256(String text) {
