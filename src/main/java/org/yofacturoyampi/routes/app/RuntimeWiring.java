@@ -35,6 +35,7 @@ import org.yofacturoyampi.routes.paging.PageReader;
 import org.yofacturoyampi.routes.tenant.TenantIdempotentRepository;
 import org.yofacturoyampi.routes.tenant.Tenants;
 import org.yofacturoyampi.routes.trigger.FeedRuns;
+import org.yofacturoyampi.routes.trigger.SyncAccess;
 import org.yofacturoyampi.routes.trigger.SyncTriggers;
 import org.yofacturoyampi.routes.paging.PagingRule;
 import org.yofacturoyampi.routes.http.RateLimitGate;
@@ -61,6 +62,7 @@ final class RuntimeWiring extends MainListenerSupport {
     private final FeedRuns feeds;
     private final FeedMetrics metrics;
     private Tenants<YoFacturoTenant> yofacturo;
+    private SyncAccess syncAccess;
 
     RuntimeWiring(FeedRuns feeds, FeedMetrics metrics) {
         this.feeds = feeds;
@@ -79,8 +81,16 @@ final class RuntimeWiring extends MainListenerSupport {
 
         feeds.progressEvery(duration(context, "progress-every", "PROGRESS_EVERY"));
         registry.bind("feedRuns", feeds);
+        feeds.keepReports((int) Math.min(Integer.MAX_VALUE,
+                positive(context, "triggers.kept-reports", "TRIGGERS_KEPT_REPORTS")));
+        // the runs HTTP requests ask for run on threads of their own, never on the server's workers; at most one
+        // per feed and account is queued or running at a time (a request for one queued or under way joins it)
         registry.bind("syncTriggers", new SyncTriggers(context.createProducerTemplate(), json,
-                positive(context, "triggers.max-bytes", "TRIGGERS_MAX_BYTES")));
+                positive(context, "triggers.max-bytes", "TRIGGERS_MAX_BYTES"), feeds,
+                context.getExecutorServiceManager().newCachedThreadPool(this, "SyncTrigger"),
+                property(context, "triggers.http-path")));
+        syncAccess = new SyncAccess(property(context, "server.host"), property(context, "sync-token"));
+        registry.bind("syncAccess", syncAccess);
         registry.bind("recordKey", new RecordKey());
         registry.bind("openRecord", new OpenRecord());
         registry.bind("requestNeverSent", new RequestNeverSent());
@@ -154,6 +164,14 @@ final class RuntimeWiring extends MainListenerSupport {
     @Override
     public void afterConfigure(BaseMainSupport main) {
         CamelContext context = main.getCamelContext();
+        int httpSync = (int) ((ModelCamelContext) context).getRouteDefinitions().stream()
+                .filter(r -> "sync-http".equals(r.getGroup())).count();
+        if (httpSync > 0 && !syncAccess.isOpen()) {
+            switchOff(context, "sync-http");
+            LOG.warn(syncAccess.startupLine(property(context, "triggers.http-path")));
+        } else if (httpSync > 0) {
+            LOG.info(syncAccess.startupLine(property(context, "triggers.http-path")));
+        }
         Tracer tracer = context.getTracer();
         if (tracer != null) {
             tracer.setExchangeFormatter(mask(context).masking(tracer.getExchangeFormatter()));
