@@ -167,7 +167,6 @@ final class RuntimeWiring extends MainListenerSupport {
         int httpSync = (int) ((ModelCamelContext) context).getRouteDefinitions().stream()
                 .filter(r -> "sync-http".equals(r.getGroup())).count();
         if (httpSync > 0 && !syncAccess.isOpen()) {
-            switchOff(context, "sync-http");
             LOG.warn(syncAccess.startupLine(property(context, "triggers.http-path")));
         } else if (httpSync > 0) {
             LOG.info(syncAccess.startupLine(property(context, "triggers.http-path")));
