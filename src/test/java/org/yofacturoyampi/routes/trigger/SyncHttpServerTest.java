@@ -75,7 +75,15 @@ class SyncHttpServerTest {
                         .POST(trigger()).build(), HttpResponse.BodyHandlers.ofString()));
             }
 
-            // then each is answered (bounded wait) 202, all naming the same run
+            // then, while the run is under way, health and metrics answer (each within the 5 s request timeout)
+            await().atMost(Duration.ofSeconds(20)).until(() -> !yofacturo.server()
+                    .findAll(getRequestedFor(urlPathEqualTo("/api/v1/invoice_batches"))).isEmpty());
+            assertThat(http.send(request(app, "/observe/health/live").build(), HttpResponse.BodyHandlers.ofString())
+                    .statusCode()).isEqualTo(200);
+            assertThat(http.send(request(app, "/observe/metrics").build(), HttpResponse.BodyHandlers.ofString())
+                    .body()).contains("yyr_");
+
+            // and each request is answered (bounded wait) 202, all naming the same run
             List<String> runs = new ArrayList<>();
             for (CompletableFuture<HttpResponse<String>> request : requests) {
                 HttpResponse<String> response = request.get(10, TimeUnit.SECONDS);
@@ -85,13 +93,8 @@ class SyncHttpServerTest {
             assertThat(runs).containsOnly(runs.get(0));
             String report = "/sync/" + runs.get(0);
 
-            // and while that run is under way, health and metrics answer (each within the 5 s request timeout)
             assertThat(http.send(request(app, report).build(), HttpResponse.BodyHandlers.ofString()).statusCode())
                     .isEqualTo(202);
-            assertThat(http.send(request(app, "/observe/health/live").build(), HttpResponse.BodyHandlers.ofString())
-                    .statusCode()).isEqualTo(200);
-            assertThat(http.send(request(app, "/observe/metrics").build(), HttpResponse.BodyHandlers.ofString())
-                    .body()).contains("yyr_");
 
             // and the one run ends with its report, having walked the list once
             await().atMost(Duration.ofSeconds(60)).until(() ->
