@@ -11,7 +11,7 @@ import org.apache.camel.spi.MaskingFormatter;
 
 /**
  * Masks the credentials of both APIs wherever Camel prints an exchange: the tracer (CAMEL_MAIN_TRACING), the log EIP
- * and log component with showHeaders / showBody, the error handler's messages. Camel's own formatter picks one style
+ * and log component with showHeaders / showBody. Camel's own formatter picks one style
  * by the first character of the text (a line starting "Exchange[" gets key=value masking only, so a JSON body inside
  * it, {"api_key": "..."}, is printed as is) and matches JSON names exactly; this one applies every style to the whole
  * text: {@code name=value} (headers), {@code "name": "value"} (JSON bodies, any name containing a keyword:
