@@ -69,7 +69,11 @@ public final class SyncTriggers {
         }
         answer.put("joined", run.joined());
         answer.put("report", location);
-        LOG.info("{} ({}): run {} {}", request.feed(), trigger, run.id(), run.joined() ? "joined" : "queued");
+        if (run.joined()) {
+            LOG.debug("{} ({}): run {} joined", request.feed(), trigger, run.id());
+        } else {
+            LOG.info("{} ({}): run {} queued", request.feed(), trigger, run.id());
+        }
         exchange.getMessage().setBody(json.writeValueAsString(answer));
         exchange.getMessage().setHeader("Location", location);
     }

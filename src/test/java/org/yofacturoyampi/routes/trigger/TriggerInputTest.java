@@ -1,6 +1,7 @@
 package org.yofacturoyampi.routes.trigger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
 import java.net.http.HttpResponse;
@@ -15,6 +16,9 @@ import org.apache.logging.log4j.Level;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.yofacturoyampi.routes.ConfigurationException;
 import org.yofacturoyampi.routes.sandbox.Sandbox;
 import org.yofacturoyampi.routes.sandbox.SandboxSettings;
 import org.yofacturoyampi.routes.support.LogCapture;
@@ -92,6 +96,19 @@ class TriggerInputTest {
             assertThat(JSON.readTree(report.toFile()).get("error").asText()).contains("triggers.max-bytes");
             assertThat(log.all()).doesNotContain("yyyyyyyyyy").doesNotContain("zzzzzzzzzz");
         }
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource({"triggers.max-bytes, TRIGGERS_MAX_BYTES, 64k", "triggers.kept-reports, TRIGGERS_KEPT_REPORTS, 0"})
+    void aTriggerLimitThatIsNotAWholeNumberAboveZeroStopsStartUpNamingTheVariable(String key, String variable,
+            String value) {
+        Throwable thrown = catchThrowable(() -> RunningApp.builder(work).property(key, value).start().close());
+        Throwable t = thrown;
+        while (t != null && !(t instanceof ConfigurationException)) {
+            t = t.getCause();
+        }
+        assertThat(t).as(String.valueOf(thrown)).isNotNull();
+        assertThat(t.getMessage()).contains(variable, "'" + value + "'");
     }
 
     @Test
