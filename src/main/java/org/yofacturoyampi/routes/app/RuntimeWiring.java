@@ -172,7 +172,7 @@ final class RuntimeWiring extends MainListenerSupport {
             LOG.info(syncAccess.startupLine(property(context, "triggers.http-path")));
         }
         Tracer tracer = context.getTracer();
-        if (tracer != null) {
+        if (tracer != null && tracer.getExchangeFormatter() != null) {
             tracer.setExchangeFormatter(mask(context).masking(tracer.getExchangeFormatter()));
         }
         List<String> off = new ArrayList<>();
