@@ -25,7 +25,8 @@ import org.yofacturoyampi.routes.tenant.Tenants;
 /**
  * The feeds that can be run, and their runs: the route {@code sync} (routes/sync.yaml) calls {@link #begin} and
  * {@link #end} around every run, scheduled or triggered. A feed runs once at a time: a run asked for while another
- * run of the same feed is under way waits for it to end, then runs.
+ * run of the same feed is under way waits for it to end, then runs. An HTTP request does not wait: it {@link #join}s
+ * the run of that feed queued or under way, or queues one, and asks for its {@link #report} later.
  */
 public final class FeedRuns {
 
@@ -39,9 +40,8 @@ public final class FeedRuns {
 
     private static final Logger LOG = LoggerFactory.getLogger(FeedRuns.class);
     private static final String HOLDS_LOCK = "SyncHoldsFeedLock";
-    /** The id of a run: set by a request that starts one (header), else made in begin (exchange property). */
+    /** The id of a run: set by a request that starts one (header), else made in begin; kept as exchange property. */
     public static final String RUN_ID = "SyncRunId";
-    private static final String RUN = "SyncRunId";
     public static final String QUEUED = "queued";
     public static final String RUNNING = "running";
 
@@ -98,7 +98,7 @@ public final class FeedRuns {
         Feed feed = check(name, account);
         String runId = exchange.getMessage().getHeader(RUN_ID, String.class);
         String id = runId != null ? runId : UUID.randomUUID().toString();
-        exchange.setProperty(RUN, id);
+        exchange.setProperty(RUN_ID, id);
         synchronized (runs) {
             runs.put(runKey(name, account), id);
             reports.computeIfPresent(id, (k, state) -> RUNNING);
@@ -199,7 +199,7 @@ public final class FeedRuns {
     /** Ends the run: releases the feed, logs one line, and leaves the report (JSON) as the body. */
     public void end(Exchange exchange) throws JsonProcessingException {
         SyncReport report = SyncReport.of(exchange);
-        String id = exchange.getProperty(RUN, String.class);
+        String id = exchange.getProperty(RUN_ID, String.class);
         if (Boolean.TRUE.equals(exchange.getProperty(HOLDS_LOCK))) {
             exchange.removeProperty(HOLDS_LOCK);
             locks.get(report.feed()).release();
