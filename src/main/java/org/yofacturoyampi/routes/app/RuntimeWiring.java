@@ -76,7 +76,7 @@ final class RuntimeWiring extends MainListenerSupport {
         ObjectMapper json = new ObjectMapper();
         SettingsCheck.check(context.getPropertiesComponent());
         Path stateDir = Path.of(property(context, "state-dir"));
-        // log-mask: Camel's log EIP, log component and error handler use this one (the tracer too, in afterConfigure)
+        // log-mask: Camel's log EIP and log component use this one (the tracer too, in afterConfigure)
         registry.bind(MaskingFormatter.CUSTOM_LOG_MASK_REF, mask(context));
 
         feeds.progressEvery(duration(context, "progress-every", "PROGRESS_EVERY"));
@@ -164,12 +164,14 @@ final class RuntimeWiring extends MainListenerSupport {
     @Override
     public void afterConfigure(BaseMainSupport main) {
         CamelContext context = main.getCamelContext();
-        int httpSync = (int) ((ModelCamelContext) context).getRouteDefinitions().stream()
-                .filter(r -> "sync-http".equals(r.getGroup())).count();
-        if (httpSync > 0 && !syncAccess.isOpen()) {
-            LOG.warn(syncAccess.startupLine(property(context, "triggers.http-path")));
-        } else if (httpSync > 0) {
-            LOG.info(syncAccess.startupLine(property(context, "triggers.http-path")));
+        // who may ask for runs over HTTP, in one line (none with --once: no sync-http routes)
+        if (((ModelCamelContext) context).getRouteDefinitions().stream().anyMatch(r -> "sync-http".equals(r.getGroup()))) {
+            String line = syncAccess.startupLine(property(context, "triggers.http-path"));
+            if (syncAccess.isOpen()) {
+                LOG.info(line);
+            } else {
+                LOG.warn(line);
+            }
         }
         Tracer tracer = context.getTracer();
         if (tracer != null && tracer.getExchangeFormatter() != null) {
