@@ -76,7 +76,7 @@ class SyncTriggerTest {
             // then the trigger moves to .done/ with its report, and the contacts were delivered
             Path report = work.resolve("in/triggers/.done/sync-contacts.report.json");
             await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(report));
-            assertThat(work.resolve("in/triggers/.done/sync-contacts.json")).exists();
+            await().atMost(Duration.ofSeconds(5)).until(() -> Files.exists(work.resolve("in/triggers/.done/sync-contacts.json")));
             assertThat(work.resolve("in/triggers/sync-contacts.json")).doesNotExist();
             JsonNode r = JSON.readTree(report.toFile());
             assertThat(r.get("feed").asText()).isEqualTo("yampi-contacts");
@@ -144,6 +144,8 @@ class SyncTriggerTest {
 
             Path report = work.resolve("in/triggers/.failed/broken.report.json");
             await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(report));
+            // the trigger itself moves once its exchange is done, just after the report is written
+            await().atMost(Duration.ofSeconds(5)).until(() -> Files.exists(work.resolve("in/triggers/.failed/broken.json")));
             assertThat(work.resolve("in/triggers/.failed/broken.json")).hasContent("{\"feed\": \"yampi-contacts\"");
             assertThat(JSON.readTree(report.toFile()).get("error").asText()).contains("not JSON");
             assertThat(log.linesAt(Level.WARN)).anyMatch(l -> l.contains("sync trigger refused (file broken.json)"));
