@@ -17,7 +17,9 @@ import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.MainListenerSupport;
 import org.apache.camel.model.ModelCamelContext;
 import org.apache.camel.model.RouteDefinition;
+import org.apache.camel.spi.MaskingFormatter;
 import org.apache.camel.spi.Registry;
+import org.apache.camel.spi.Tracer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.yofacturoyampi.routes.delivery.DeadLetterEnvelope;
@@ -33,6 +35,7 @@ import org.yofacturoyampi.routes.paging.PageReader;
 import org.yofacturoyampi.routes.tenant.TenantIdempotentRepository;
 import org.yofacturoyampi.routes.tenant.Tenants;
 import org.yofacturoyampi.routes.trigger.FeedRuns;
+import org.yofacturoyampi.routes.trigger.SyncAccess;
 import org.yofacturoyampi.routes.trigger.SyncTriggers;
 import org.yofacturoyampi.routes.paging.PagingRule;
 import org.yofacturoyampi.routes.http.RateLimitGate;
@@ -59,6 +62,7 @@ final class RuntimeWiring extends MainListenerSupport {
     private final FeedRuns feeds;
     private final FeedMetrics metrics;
     private Tenants<YoFacturoTenant> yofacturo;
+    private SyncAccess syncAccess;
 
     RuntimeWiring(FeedRuns feeds, FeedMetrics metrics) {
         this.feeds = feeds;
@@ -72,10 +76,21 @@ final class RuntimeWiring extends MainListenerSupport {
         ObjectMapper json = new ObjectMapper();
         SettingsCheck.check(context.getPropertiesComponent());
         Path stateDir = Path.of(property(context, "state-dir"));
+        // log-mask: Camel's log EIP and log component use this one (the tracer too, in afterConfigure)
+        registry.bind(MaskingFormatter.CUSTOM_LOG_MASK_REF, mask(context));
 
         feeds.progressEvery(duration(context, "progress-every", "PROGRESS_EVERY"));
         registry.bind("feedRuns", feeds);
-        registry.bind("syncTriggers", new SyncTriggers(context.createProducerTemplate(), json));
+        feeds.keepReports((int) Math.min(Integer.MAX_VALUE,
+                positive(context, "triggers.kept-reports", "TRIGGERS_KEPT_REPORTS")));
+        // the runs HTTP requests ask for run on threads of their own, never on the server's workers; at most one
+        // per feed and account is queued or running at a time (a request for one queued or under way joins it)
+        registry.bind("syncTriggers", new SyncTriggers(context.createProducerTemplate(), json,
+                positive(context, "triggers.max-bytes", "TRIGGERS_MAX_BYTES"), feeds,
+                context.getExecutorServiceManager().newCachedThreadPool(this, "SyncTrigger"),
+                property(context, "triggers.http-path")));
+        syncAccess = new SyncAccess(property(context, "server.host"), property(context, "sync-token"));
+        registry.bind("syncAccess", syncAccess);
         registry.bind("recordKey", new RecordKey());
         registry.bind("openRecord", new OpenRecord());
         registry.bind("requestNeverSent", new RequestNeverSent());
@@ -149,6 +164,19 @@ final class RuntimeWiring extends MainListenerSupport {
     @Override
     public void afterConfigure(BaseMainSupport main) {
         CamelContext context = main.getCamelContext();
+        // who may ask for runs over HTTP, in one line (none with --once: no sync-http routes)
+        if (((ModelCamelContext) context).getRouteDefinitions().stream().anyMatch(r -> "sync-http".equals(r.getGroup()))) {
+            String line = syncAccess.startupLine(property(context, "triggers.http-path"));
+            if (syncAccess.isOpen()) {
+                LOG.info(line);
+            } else {
+                LOG.warn(line);
+            }
+        }
+        Tracer tracer = context.getTracer();
+        if (tracer != null && tracer.getExchangeFormatter() != null) {
+            tracer.setExchangeFormatter(mask(context).masking(tracer.getExchangeFormatter()));
+        }
         List<String> off = new ArrayList<>();
         for (YoFacturoTenant tenant : yofacturo.all().values()) {
             if (!tenant.isConfigured()) {
@@ -176,6 +204,10 @@ final class RuntimeWiring extends MainListenerSupport {
         }
     }
 
+    private static SecretMask mask(CamelContext context) {
+        return new SecretMask(property(context, "camel.main.additional-sensitive-keywords"));
+    }
+
     static int switchOff(CamelContext context, String group) {
         int count = 0;
         for (RouteDefinition route : ((ModelCamelContext) context).getRouteDefinitions()) {
@@ -189,6 +221,19 @@ final class RuntimeWiring extends MainListenerSupport {
 
     private static String property(CamelContext context, String key) {
         return context.getPropertiesComponent().resolveProperty(key).orElse("");
+    }
+
+    private static long positive(CamelContext context, String key, String variable) {
+        String value = property(context, key).trim();
+        try {
+            long n = Long.parseLong(value);
+            if (n > 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // said below
+        }
+        throw new ConfigurationException(variable + " must be a whole number above 0, not '" + value + "'");
     }
 
     private static Duration duration(CamelContext context, String key, String variable) {

@@ -2,8 +2,12 @@ package org.yofacturoyampi.routes.trigger;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.Semaphore;
@@ -14,13 +18,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.yofacturoyampi.routes.UntrustedText;
 import org.yofacturoyampi.routes.delivery.DeliveryStateRepository;
 import org.yofacturoyampi.routes.tenant.Tenants;
 
 /**
  * The feeds that can be run, and their runs: the route {@code sync} (routes/sync.yaml) calls {@link #begin} and
  * {@link #end} around every run, scheduled or triggered. A feed runs once at a time: a run asked for while another
- * run of the same feed is under way waits for it to end, then runs.
+ * run of the same feed is under way waits for it to end, then runs. An HTTP request does not wait: it {@link #join}s
+ * the run of that feed queued or under way, or queues one, and asks for its {@link #report} later.
  */
 public final class FeedRuns {
 
@@ -34,10 +40,24 @@ public final class FeedRuns {
 
     private static final Logger LOG = LoggerFactory.getLogger(FeedRuns.class);
     private static final String HOLDS_LOCK = "SyncHoldsFeedLock";
+    /** The id of a run: set by a request that starts one (header), else made in begin; kept as exchange property. */
+    public static final String RUN_ID = "SyncRunId";
+    public static final String QUEUED = "queued";
+    public static final String RUNNING = "running";
 
-    private record Feed(String name, String entry, String tenant, String resource, List<String> accounts) {
+    public record Feed(String name, String entry, String tenant, String resource, List<String> accounts) {
     }
 
+    /** The id of the latest run queued or under way, per feed and account ("" for all); guards reports too. */
+    private final Map<String, String> runs = new HashMap<>();
+    /** Runs asked for by requests: "queued", "running" or the report once done; the oldest go beyond keptReports. */
+    private final Map<String, String> reports = new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+            return size() > keptReports;
+        }
+    };
+    private volatile int keptReports = 100;
     private final Map<String, Feed> feeds = new ConcurrentSkipListMap<>();
     private final Map<String, Semaphore> locks = new ConcurrentHashMap<>();
     private final ObjectMapper json;
@@ -75,21 +95,25 @@ public final class FeedRuns {
         String name = exchange.getMessage().getHeader(FEED, String.class);
         String account = exchange.getMessage().getHeader(ACCOUNT, String.class);
         String trigger = exchange.getMessage().getHeader(TRIGGER, "direct", String.class);
-        Feed feed = name == null ? null : feeds.get(name);
-        if (feed == null) {
-            throw new BadTriggerException("unknown feed '" + name + "'; "
-                    + (feeds.isEmpty() ? "no feed is configured (see the start-up log)" : "feeds: " + String.join(", ", feeds.keySet())));
-        }
-        if (account != null && !feed.accounts().contains(account)) {
-            throw new BadTriggerException(feed.accounts().isEmpty()
-                    ? "feed '" + name + "' has no accounts; send it without \"account\""
-                    : "account '" + account + "' is not polled by '" + name + "'; YAMPI_ACCOUNT_IDS has "
-                            + String.join(", ", feed.accounts()));
+        Feed feed = check(name, account);
+        String runId = exchange.getMessage().getHeader(RUN_ID, String.class);
+        String id = runId != null ? runId : UUID.randomUUID().toString();
+        exchange.setProperty(RUN_ID, id);
+        synchronized (runs) {
+            runs.put(runKey(name, account), id);
+            reports.computeIfPresent(id, (k, state) -> RUNNING);
         }
         Semaphore lock = locks.computeIfAbsent(name, n -> new Semaphore(1));
         if (!lock.tryAcquire()) {
             LOG.info("{} ({}): waiting for the run under way to end", name, trigger);
-            lock.acquire();
+            try {
+                lock.acquire();
+            } catch (InterruptedException e) {
+                synchronized (runs) {
+                    runs.remove(runKey(name, account), id);
+                }
+                throw e;
+            }
         }
         exchange.setProperty(HOLDS_LOCK, true);
         exchange.setProperty(SyncReport.PROPERTY, new SyncReport(name, feed.tenant(), account, trigger, clock, progressEvery));
@@ -99,9 +123,83 @@ public final class FeedRuns {
         exchange.setVariable(ACCOUNTS, account != null ? account : String.join(",", feed.accounts()));
     }
 
+    /** The feed a trigger names, if it can run (and for this account, if one is named); else why not. */
+    public Feed check(String name, String account) {
+        Feed feed = name == null ? null : feeds.get(name);
+        if (feed == null) {
+            throw new BadTriggerException("unknown feed '" + UntrustedText.echo(name) + "'; "
+                    + (feeds.isEmpty() ? "no feed is configured (see the start-up log)" : "feeds: " + String.join(", ", feeds.keySet())));
+        }
+        if (account != null && !feed.accounts().contains(account)) {
+            throw new BadTriggerException(feed.accounts().isEmpty()
+                    ? "feed '" + name + "' has no accounts; send it without \"account\""
+                    : "account '" + UntrustedText.echo(account) + "' is not polled by '" + name
+                            + "' (the accounts polled are in YAMPI_ACCOUNT_IDS)");
+        }
+        return feed;
+    }
+
+    /**
+     * The run of this feed (and account, or all its accounts) a request joins: the latest one queued or under way,
+     * whatever started it; else a new one, whose id is given to {@code start} (which must send it to direct:sync with
+     * header SyncRunId). Either way its report is kept, for {@link #report}.
+     */
+    public Joined join(String name, String account, Consumer<String> start) {
+        String key = runKey(name, account);
+        String id;
+        boolean joined;
+        synchronized (runs) {
+            String existing = runs.get(key);
+            joined = existing != null;
+            id = joined ? existing : UUID.randomUUID().toString();
+            if (joined) {
+                reports.putIfAbsent(id, RUNNING);
+            } else {
+                runs.put(key, id);
+                reports.put(id, QUEUED);
+            }
+        }
+        if (!joined) {
+            try {
+                start.accept(id);
+            } catch (RuntimeException e) {
+                synchronized (runs) {
+                    runs.remove(key, id);
+                    reports.remove(id);
+                }
+                throw e;
+            }
+        }
+        return new Joined(id, joined);
+    }
+
+    /** A run asked for by a request: its id, and whether it was already queued or under way. */
+    public record Joined(String id, boolean joined) {
+    }
+
+    /**
+     * The report of a run a request started or joined: "queued" or "running" while it is not done, its report (JSON)
+     * once done, empty if unknown (or one of the oldest, beyond the reports kept).
+     */
+    public Optional<String> report(String id) {
+        synchronized (runs) {
+            return Optional.ofNullable(reports.get(id));
+        }
+    }
+
+    /** How many reports of runs asked for by requests are kept (triggers.kept-reports); the oldest go first. */
+    public void keepReports(int count) {
+        this.keptReports = count;
+    }
+
+    private static String runKey(String feed, String account) {
+        return feed + '\n' + (account == null ? "" : account);
+    }
+
     /** Ends the run: releases the feed, logs one line, and leaves the report (JSON) as the body. */
     public void end(Exchange exchange) throws JsonProcessingException {
         SyncReport report = SyncReport.of(exchange);
+        String id = exchange.getProperty(RUN_ID, String.class);
         if (Boolean.TRUE.equals(exchange.getProperty(HOLDS_LOCK))) {
             exchange.removeProperty(HOLDS_LOCK);
             locks.get(report.feed()).release();
@@ -116,7 +214,18 @@ public final class FeedRuns {
         } else {
             LOG.info("{}", report.summary());
         }
-        exchange.getMessage().setBody(json.writeValueAsString(report.toMap()));
+        Map<String, Object> fields = report.toMap();
+        String body = json.writeValueAsString(fields);
+        synchronized (runs) {
+            runs.remove(runKey(report.feed(), (String) fields.get("account")), id);
+            if (reports.containsKey(id)) {
+                Map<String, Object> withId = new LinkedHashMap<>();
+                withId.put("run", id);
+                withId.putAll(fields);
+                reports.put(id, json.writeValueAsString(withId));
+            }
+        }
+        exchange.getMessage().setBody(body);
         exchange.getMessage().setHeader("SyncOutcome", report.errorCount() == 0 ? "ok" : "errors");
     }
 

@@ -3,6 +3,7 @@ package org.yofacturoyampi.routes.trigger;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.yofacturoyampi.routes.UntrustedText;
 
 /**
  * What a trigger asks for: {@code {"feed": "yampi-contacts", "account": "1"}}; {@code account} is optional (Yampi
@@ -15,7 +16,7 @@ public record SyncRequest(String feed, String account) {
         try {
             node = json.readTree(body == null ? "" : body);
         } catch (JsonProcessingException e) {
-            throw new BadTriggerException("the trigger is not JSON (" + e.getOriginalMessage()
+            throw new BadTriggerException("the trigger is not JSON (" + UntrustedText.echo(e.getOriginalMessage())
                     + "); send {\"feed\": \"<feed>\"} or {\"feed\": \"<feed>\", \"account\": \"<id>\"}");
         }
         if (node == null || !node.isObject() || !node.path("feed").isTextual() || node.path("feed").asText().isBlank()) {

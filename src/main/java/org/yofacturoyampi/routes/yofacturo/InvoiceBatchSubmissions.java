@@ -1,5 +1,12 @@
 package org.yofacturoyampi.routes.yofacturo;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +19,7 @@ import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.http.base.HttpOperationFailedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.yofacturoyampi.routes.UntrustedText;
 import org.yofacturoyampi.routes.delivery.AnswerJson;
 import org.yofacturoyampi.routes.delivery.FailureDescription;
 import org.yofacturoyampi.routes.delivery.InboundAttempts;
@@ -32,8 +40,12 @@ public final class InvoiceBatchSubmissions {
     public static final String NAME = "YoFacturoSubmissionName";
     private static final Logger LOG = LoggerFactory.getLogger(InvoiceBatchSubmissions.class);
 
+    private static final DateTimeFormatter FALLBACK_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS")
+            .withZone(ZoneOffset.UTC);
+
     private final ObjectMapper json;
     private final List<String> tenants;
+    private final Clock clock = Clock.systemUTC();
 
     /** @param tenants the configured organisations, the first one being where a submission goes unless it says */
     public InvoiceBatchSubmissions(ObjectMapper json, List<String> tenants) {
@@ -62,9 +74,11 @@ public final class InvoiceBatchSubmissions {
             throw new InvalidSubmissionException("not JSON (" + e.getOriginalMessage() + ")");
         }
         JsonNode external = root == null ? null : root.path("invoice_batch").path("external_batch_id");
-        if (external == null || !external.isValueNode() || external.asText().isBlank()) {
-            throw new InvalidSubmissionException("no invoice_batch.external_batch_id: the documented body is "
-                    + "{\"invoice_batch\": {\"external_batch_id\": \"...\", \"invoices\": [...]}}");
+        // text only: a null or a number would be sent as the text "null" or "42", and keyed by it
+        if (external == null || !external.isTextual() || external.asText().isBlank()) {
+            throw new InvalidSubmissionException((external == null || external.isMissingNode()
+                    ? "no invoice_batch.external_batch_id" : "invoice_batch.external_batch_id is not a non-empty string")
+                    + ": the documented body is {\"invoice_batch\": {\"external_batch_id\": \"...\", \"invoices\": [...]}}");
         }
         String id = external.asText().trim();
         exchange.setVariable("externalBatchId", id);
@@ -85,7 +99,7 @@ public final class InvoiceBatchSubmissions {
     /** YoFacturo created the batch: its answer goes to the results, flagged if some invoices were refused. */
     public void accepted(Exchange exchange) throws JsonProcessingException {
         String answer = exchange.getMessage().getBody(String.class);
-        JsonNode root = json.readTree(answer);
+        JsonNode root = AnswerJson.parseOrText(json, answer);
         boolean partial = root.path("errors").isObject() && !root.path("errors").isEmpty();
         exchange.getMessage().getHeaders().clear();
         exchange.getMessage().setHeader(EXTERNAL_BATCH_ID, exchange.getVariable("externalBatchId"));
@@ -100,6 +114,42 @@ public final class InvoiceBatchSubmissions {
                     exchange.getVariable("externalBatchId"), root.path("errors").size());
         } else {
             LOG.info("invoice batch {} submitted", exchange.getVariable("externalBatchId"));
+        }
+    }
+
+    /**
+     * YoFacturo's answer could not be written under its usual name (a name the file system refuses, a name taken):
+     * the next write uses {@code <sha-256 of external_batch_id>-<time>}, said in one WARN line. The batch is not sent
+     * again either way: YoFacturo has it.
+     */
+    public void fallbackName(Exchange exchange) {
+        Throwable cause = exchange.getProperty(ExchangePropertyKey.EXCEPTION_CAUGHT, Throwable.class);
+        String id = exchange.getVariable("externalBatchId", String.class);
+        String fallback = HexFormat.of().formatHex(sha256(id == null ? "" : id)) + "-"
+                + FALLBACK_TIME.format(clock.instant());
+        LOG.warn("invoice batch {} submitted, but its result could not be written as {} ({}); written as {} instead",
+                UntrustedText.echo(id), UntrustedText.echo(exchange.getMessage().getHeader(NAME, String.class)),
+                UntrustedText.echo(FailureDescription.of(cause), 1000), fallback);
+        exchange.getMessage().setHeader(NAME, fallback);
+    }
+
+    /**
+     * Nothing could be written (the result under its fallback name, or a partial success's refused invoices): the
+     * answer goes to the log, once, so it is not lost, and the batch is still not sent again.
+     */
+    public void unwritable(Exchange exchange) {
+        Throwable cause = exchange.getProperty(ExchangePropertyKey.EXCEPTION_CAUGHT, Throwable.class);
+        String body = exchange.getMessage().getBody(String.class);
+        LOG.error("invoice batch {} submitted, but this could not be written ({}); not sent again: {}",
+                UntrustedText.echo(exchange.getVariable("externalBatchId", String.class)),
+                UntrustedText.echo(FailureDescription.of(cause), 1000), UntrustedText.echo(body, 1_000_000));
+    }
+
+    private static byte[] sha256(String text) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }
     }
 

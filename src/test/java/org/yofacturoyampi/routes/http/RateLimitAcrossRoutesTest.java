@@ -140,7 +140,7 @@ class RateLimitAcrossRoutesTest {
     private static CompletableFuture<HttpResponse<String>> sync(RunningApp app, String feed) {
         return CompletableFuture.supplyAsync(() -> {
             try {
-                return app.postJson("/sync", "{\"feed\": \"" + feed + "\"}");
+                return app.syncOverHttp("{\"feed\": \"" + feed + "\"}");
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }

@@ -70,6 +70,25 @@ public final class RunningApp implements AutoCloseable {
                 HttpResponse.BodyHandlers.ofString());
     }
 
+    /**
+     * A POST of a sync trigger, then GETs of the report it names (Location) until the run is done, for at most 60 s:
+     * the last answer (200 and the report once done). A refused trigger's answer is returned as it came.
+     */
+    public HttpResponse<String> syncOverHttp(String trigger) throws IOException, InterruptedException {
+        HttpResponse<String> accepted = postJson("/sync", trigger);
+        if (accepted.statusCode() != 202) {
+            return accepted;
+        }
+        String location = accepted.headers().firstValue("Location").orElseThrow();
+        long until = System.nanoTime() + 60_000_000_000L;
+        HttpResponse<String> report = get(location);
+        while (report.statusCode() == 202 && System.nanoTime() < until) {
+            Thread.sleep(100);
+            report = get(location);
+        }
+        return report;
+    }
+
     private String serverUrl(String path) {
         return "http://127.0.0.1:" + httpPort() + path;
     }

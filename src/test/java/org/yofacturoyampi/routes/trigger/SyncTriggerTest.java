@@ -76,7 +76,7 @@ class SyncTriggerTest {
             // then the trigger moves to .done/ with its report, and the contacts were delivered
             Path report = work.resolve("in/triggers/.done/sync-contacts.report.json");
             await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(report));
-            assertThat(work.resolve("in/triggers/.done/sync-contacts.json")).exists();
+            await().atMost(Duration.ofSeconds(5)).until(() -> Files.exists(work.resolve("in/triggers/.done/sync-contacts.json")));
             assertThat(work.resolve("in/triggers/sync-contacts.json")).doesNotExist();
             JsonNode r = JSON.readTree(report.toFile());
             assertThat(r.get("feed").asText()).isEqualTo("yampi-contacts");
@@ -90,14 +90,27 @@ class SyncTriggerTest {
     }
 
     @Test
-    void anHttpPostRunsTheFeedAndAnswersWithTheReport() throws Exception {
+    void anHttpPostQueuesTheRunAndItsReportIsAtTheUrlItNames() throws Exception {
         try (RunningApp app = start()) {
-            HttpResponse<String> response = app.postJson("/sync", "{\"feed\": \"yampi-teams\"}");
+            // when a run is asked for over HTTP
+            HttpResponse<String> accepted = app.postJson("/sync", "{\"feed\": \"yampi-teams\"}");
 
-            assertThat(response.statusCode()).isEqualTo(200);
-            assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
-            assertThat(JSON.readTree(response.body()).get("delivered_total").asInt()).isEqualTo(2);
+            // then it is accepted at once, naming the run and where its report will be
+            assertThat(accepted.statusCode()).isEqualTo(202);
+            assertThat(accepted.headers().firstValue("Content-Type")).hasValue("application/json");
+            JsonNode run = JSON.readTree(accepted.body());
+            String location = "/sync/" + run.get("run").asText();
+            assertThat(run.get("report").asText()).isEqualTo(location);
+            assertThat(accepted.headers().firstValue("Location")).hasValue(location);
+
+            // and once done, the report is there
+            await().atMost(Duration.ofSeconds(20)).until(() -> app.get(location).statusCode() == 200);
+            HttpResponse<String> report = app.get(location);
+            assertThat(report.headers().firstValue("Content-Type")).hasValue("application/json");
+            assertThat(JSON.readTree(report.body()).get("delivered_total").asInt()).isEqualTo(2);
+            assertThat(JSON.readTree(report.body()).get("run").asText()).isEqualTo(run.get("run").asText());
             assertThat(JsonFiles.in(work.resolve("out/yampi/1/teams"))).isEqualTo(2);
+            assertThat(app.get("/sync/00000000-0000-0000-0000-000000000000").statusCode()).isEqualTo(404);
         }
     }
 
@@ -131,6 +144,8 @@ class SyncTriggerTest {
 
             Path report = work.resolve("in/triggers/.failed/broken.report.json");
             await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(report));
+            // the trigger itself moves once its exchange is done, just after the report is written
+            await().atMost(Duration.ofSeconds(5)).until(() -> Files.exists(work.resolve("in/triggers/.failed/broken.json")));
             assertThat(work.resolve("in/triggers/.failed/broken.json")).hasContent("{\"feed\": \"yampi-contacts\"");
             assertThat(JSON.readTree(report.toFile()).get("error").asText()).contains("not JSON");
             assertThat(log.linesAt(Level.WARN)).anyMatch(l -> l.contains("sync trigger refused (file broken.json)"));

@@ -1,0 +1,163 @@
+package org.yofacturoyampi.routes.trigger;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.logging.log4j.Level;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.yofacturoyampi.routes.support.JsonFiles;
+import org.yofacturoyampi.routes.support.LogCapture;
+import org.yofacturoyampi.routes.support.RunningApp;
+import org.yofacturoyampi.routes.support.YoFacturoStub;
+
+/** The embedded HTTP server: /sync never holds a server worker, and beyond loopback it needs SYNC_TOKEN. */
+class SyncHttpServerTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String SYNC_TOKEN = "sync_FAKE_TOKEN_5555";
+    private static final String TRIGGER = "{\"feed\": \"yofacturo-invoice-batches\"}";
+
+    @TempDir
+    Path work;
+
+    private final YoFacturoStub yofacturo = new YoFacturoStub().issuesSession();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @AfterEach
+    void stopStub() {
+        yofacturo.close();
+    }
+
+    private RunningApp.Builder app() {
+        return RunningApp.builder(work).yofacturo(yofacturo.baseUrl(), YoFacturoStub.API_KEY);
+    }
+
+    private HttpRequest.Builder request(RunningApp app, String path) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.httpPort() + path))
+                .timeout(Duration.ofSeconds(5));
+    }
+
+    private static HttpRequest.BodyPublisher trigger() {
+        return HttpRequest.BodyPublishers.ofString(TRIGGER);
+    }
+
+    @Test
+    void thirtyConcurrentRequestsAgainstASlowApiJoinOneRunWhileHealthAndMetricsKeepAnswering() throws Exception {
+        // given a YoFacturo that answers every call after 1.5 s: a walk of 3 pages takes many seconds
+        yofacturo.listsBatches(YoFacturoStub.batches(3), 1, YoFacturoStub.TOKEN);
+        for (int id = 1; id <= 3; id++) {
+            yofacturo.listsInvoices(id, List.of());
+        }
+        yofacturo.server().setGlobalFixedDelay(1500);
+        try (RunningApp app = app().property("yofacturo.per-page", "1").start()) {
+
+            // when 30 requests for the feed come at once
+            List<CompletableFuture<HttpResponse<String>>> requests = new ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                requests.add(http.sendAsync(request(app, "/sync").header("Content-Type", "application/json")
+                        .POST(trigger()).build(), HttpResponse.BodyHandlers.ofString()));
+            }
+
+            // then, while the run is under way, health and metrics answer (each within the 5 s request timeout)
+            await().atMost(Duration.ofSeconds(20)).until(() -> !yofacturo.server()
+                    .findAll(getRequestedFor(urlPathEqualTo("/api/v1/invoice_batches"))).isEmpty());
+            assertThat(http.send(request(app, "/observe/health/live").build(), HttpResponse.BodyHandlers.ofString())
+                    .statusCode()).isEqualTo(200);
+            assertThat(http.send(request(app, "/observe/metrics").build(), HttpResponse.BodyHandlers.ofString())
+                    .body()).contains("yyr_");
+
+            // and each request is answered (bounded wait) 202, all naming the same run
+            List<String> runs = new ArrayList<>();
+            for (CompletableFuture<HttpResponse<String>> request : requests) {
+                HttpResponse<String> response = request.get(10, TimeUnit.SECONDS);
+                assertThat(response.statusCode()).isEqualTo(202);
+                runs.add(JSON.readTree(response.body()).get("run").asText());
+            }
+            assertThat(runs).containsOnly(runs.get(0));
+            String report = "/sync/" + runs.get(0);
+
+            assertThat(http.send(request(app, report).build(), HttpResponse.BodyHandlers.ofString()).statusCode())
+                    .isEqualTo(202);
+
+            // and the one run ends with its report, having walked the list once
+            await().atMost(Duration.ofSeconds(60)).until(() ->
+                    http.send(request(app, report).build(), HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
+            JsonNode done = JSON.readTree(http.send(request(app, report).build(), HttpResponse.BodyHandlers.ofString()).body());
+            assertThat(done.get("delivered").get("invoice batch").asInt()).isEqualTo(3);
+            assertThat(yofacturo.server().findAll(getRequestedFor(urlPathEqualTo("/api/v1/invoice_batches")))).hasSize(3);
+            assertThat(JsonFiles.in(work.resolve("out/yofacturo/invoice-batches"))).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void beyondLoopbackWithoutATokenSyncIsOffInOneLineWhileHealthAndMetricsStayOn() throws Exception {
+        // given the server on every interface and no SYNC_TOKEN
+        try (LogCapture log = LogCapture.start(); RunningApp app = app().property("server.host", "0.0.0.0").start()) {
+            // then /sync does not run anything, even with a token
+            HttpResponse<String> response = http.send(request(app, "/sync").header("Content-Type", "application/json")
+                    .header("Authorization", "Bearer anything").POST(trigger()).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).isEqualTo(403);
+            assertThat(response.body()).contains("SYNC_TOKEN");
+            assertThat(log.linesAt(Level.WARN)).filteredOn(l -> l.contains("POST /sync is off")).singleElement()
+                    .asString().contains("0.0.0.0", "SERVER_HOST", "SYNC_TOKEN");
+            assertThat(yofacturo.server().findAll(getRequestedFor(urlPathEqualTo("/api/v1/invoice_batches")))).isEmpty();
+
+            // and health and metrics answer
+            assertThat(http.send(request(app, "/observe/health/live").build(), HttpResponse.BodyHandlers.ofString())
+                    .statusCode()).isEqualTo(200);
+            assertThat(http.send(request(app, "/observe/metrics").build(), HttpResponse.BodyHandlers.ofString())
+                    .statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void withASyncTokenOnlyARequestBearingItRunsAndTheTokenIsNeverLogged() throws Exception {
+        yofacturo.listsBatches(YoFacturoStub.batches(2)).listsInvoices(1, List.of()).listsInvoices(2, List.of());
+        // given the server on every interface with a SYNC_TOKEN
+        try (LogCapture log = LogCapture.start(); RunningApp app = app().property("server.host", "0.0.0.0")
+                .property("sync-token", SYNC_TOKEN).property("camel.main.tracing", "true").start()) {
+            // when runs are asked for without the token, with another one, and with it
+            HttpResponse<String> none = http.send(request(app, "/sync").header("Content-Type", "application/json")
+                    .POST(trigger()).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> wrong = http.send(request(app, "/sync").header("Content-Type", "application/json")
+                    .header("Authorization", "Bearer sync_FAKE_TOKEN_5556").POST(trigger()).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> right = http.send(request(app, "/sync").header("Content-Type", "application/json")
+                    .header("Authorization", "Bearer " + SYNC_TOKEN).POST(trigger()).build(),
+                    HttpResponse.BodyHandlers.ofString());
+
+            // then only the last runs, and its report too asks for the token
+            assertThat(none.statusCode()).isEqualTo(401);
+            assertThat(wrong.statusCode()).isEqualTo(401);
+            assertThat(right.statusCode()).isEqualTo(202);
+            String report = right.headers().firstValue("Location").orElseThrow();
+            assertThat(http.send(request(app, report).build(), HttpResponse.BodyHandlers.ofString()).statusCode())
+                    .isEqualTo(401);
+            await().atMost(Duration.ofSeconds(30)).until(() -> http.send(request(app, report)
+                    .header("Authorization", "Bearer " + SYNC_TOKEN).build(), HttpResponse.BodyHandlers.ofString())
+                    .statusCode() == 200);
+            assertThat(yofacturo.server().findAll(getRequestedFor(urlPathEqualTo("/api/v1/invoice_batches")))).hasSize(1);
+
+            // and the log (traced) says the refusals without the token, nor the one sent wrong
+            assertThat(log.linesAt(Level.WARN)).filteredOn(l -> l.contains("sync trigger refused (http)")).hasSize(3);
+            assertThat(log.all()).doesNotContain(SYNC_TOKEN).doesNotContain("sync_FAKE_TOKEN_5556");
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package org.yofacturoyampi.routes.trigger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.awaitility.Awaitility.await;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.logging.log4j.Level;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.yofacturoyampi.routes.ConfigurationException;
+import org.yofacturoyampi.routes.sandbox.Sandbox;
+import org.yofacturoyampi.routes.sandbox.SandboxSettings;
+import org.yofacturoyampi.routes.support.LogCapture;
+import org.yofacturoyampi.routes.support.RunningApp;
+
+/** What a trigger sends cannot forge a log line, flood the log or the answer, nor learn the account ids. */
+class TriggerInputTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path work;
+
+    private final SandboxSettings settings = SandboxSettings.builder().batchCount(1).invoicesPerBatch(1).build();
+    private final Sandbox sandbox = Sandbox.start(settings);
+
+    @AfterEach
+    void stopSandbox() {
+        sandbox.close();
+    }
+
+    private RunningApp start() {
+        return RunningApp.builder(work).yampi(sandbox.baseUrl(), settings.yampiUserToken(), "user", "1,4242")
+                .property("yampi.poll-cron", RunningApp.NEVER).start();
+    }
+
+    private static String trigger(String feed) throws Exception {
+        return "{\"feed\": " + JSON.writeValueAsString(feed) + "}";
+    }
+
+    @Test
+    void aFeedNameWithANewlineIsRefusedInOneWarnLineThatForgesNoOther() throws Exception {
+        try (LogCapture log = LogCapture.start(); RunningApp app = start()) {
+            // when a trigger names a feed holding a line break and a fake log line
+            HttpResponse<String> response = app.postJson("/sync",
+                    trigger("nope\n12:00:00.000 INFO  [main] FeedRuns - yampi-contacts (http): all good"));
+
+            // then it is refused, in one WARN line with the break escaped, and no line of the log starts the forgery
+            assertThat(response.statusCode()).isEqualTo(400);
+            List<String> refused = log.linesAt(Level.WARN).stream().filter(l -> l.contains("sync trigger refused")).toList();
+            assertThat(refused).singleElement().asString().contains("nope\\n12:00:00.000").doesNotContain("\n");
+            assertThat(log.lines()).noneMatch(l -> l.contains("\n12:00:00.000"));
+            assertThat(JSON.readTree(response.body()).get("error").asText()).doesNotContain("\n");
+        }
+    }
+
+    @Test
+    void aHugeFeedNameIsEchoedAFewHundredCharactersAtMost() throws Exception {
+        try (LogCapture log = LogCapture.start(); RunningApp app = start()) {
+            // when a trigger names a feed of 60,000 characters (under the body limit)
+            HttpResponse<String> response = app.postJson("/sync", trigger("x".repeat(60_000)));
+
+            // then the answer and the WARN line echo a few hundred of them, and still name the valid feeds
+            assertThat(response.statusCode()).isEqualTo(400);
+            assertThat(response.body()).hasSizeLessThan(1500).contains("more characters", "yampi-contacts");
+            assertThat(log.linesAt(Level.WARN)).filteredOn(l -> l.contains("sync trigger refused")).singleElement()
+                    .asString().hasSizeLessThan(1500);
+            assertThat(log.all()).hasSizeLessThan(30_000);
+        }
+    }
+
+    @Test
+    void aTriggerBodyOverTheLimitIsRefusedUnread() throws Exception {
+        try (LogCapture log = LogCapture.start(); RunningApp app = start()) {
+            // when a trigger of 1 MB comes by HTTP, and another as a file
+            HttpResponse<String> response = app.postJson("/sync", trigger("y".repeat(1_000_000)));
+            Path dir = Files.createDirectories(work.resolve("in/triggers"));
+            Path temp = Files.writeString(dir.resolve(".big.tmp"), trigger("z".repeat(1_000_000)));
+            Files.move(temp, dir.resolve("big.json"), StandardCopyOption.ATOMIC_MOVE);
+
+            // then the server answers 413, the file goes to .failed/ with the reason, and neither is echoed
+            assertThat(response.statusCode()).isEqualTo(413);
+            Path report = work.resolve("in/triggers/.failed/big.report.json");
+            await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(report));
+            assertThat(JSON.readTree(report.toFile()).get("error").asText()).contains("triggers.max-bytes");
+            assertThat(log.all()).doesNotContain("yyyyyyyyyy").doesNotContain("zzzzzzzzzz");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource({"triggers.max-bytes, TRIGGERS_MAX_BYTES, 64k", "triggers.kept-reports, TRIGGERS_KEPT_REPORTS, 0"})
+    void aTriggerLimitThatIsNotAWholeNumberAboveZeroStopsStartUpNamingTheVariable(String key, String variable,
+            String value) {
+        Throwable thrown = catchThrowable(() -> RunningApp.builder(work).property(key, value).start().close());
+        Throwable t = thrown;
+        while (t != null && !(t instanceof ConfigurationException)) {
+            t = t.getCause();
+        }
+        assertThat(t).as(String.valueOf(thrown)).isNotNull();
+        assertThat(t.getMessage()).contains(variable, "'" + value + "'");
+    }
+
+    @Test
+    void aTriggerForAnAccountNotPolledIsRefusedWithoutListingTheAccounts() throws Exception {
+        try (RunningApp app = start()) {
+            HttpResponse<String> response = app.postJson("/sync", "{\"feed\": \"yampi-contacts\", \"account\": \"9\"}");
+
+            assertThat(response.statusCode()).isEqualTo(400);
+            assertThat(response.body()).contains("account '9'", "YAMPI_ACCOUNT_IDS").doesNotContain("4242");
+        }
+    }
+}
