@@ -1,6 +1,7 @@
 package org.yofacturoyampi.routes.yampi;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
@@ -13,14 +14,18 @@ import java.util.stream.IntStream;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.component.mock.MockEndpoint;
+import org.apache.logging.log4j.Level;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.yofacturoyampi.routes.ConfigurationException;
 import org.yofacturoyampi.routes.sandbox.RecordedRequest;
 import org.yofacturoyampi.routes.sandbox.Sandbox;
 import org.yofacturoyampi.routes.sandbox.SandboxSettings;
 import org.yofacturoyampi.routes.sandbox.YampiSimulator;
+import org.yofacturoyampi.routes.trigger.FeedRuns;
 import org.yofacturoyampi.routes.support.JsonFiles;
+import org.yofacturoyampi.routes.support.LogCapture;
 import org.yofacturoyampi.routes.support.RunningApp;
 
 /**
@@ -199,5 +204,95 @@ class YampiConversationMessagesTest {
         assertThat(acceptedMessages()).containsExactly("messages/" + id);
         assertThat(messageRequests().subList(before, messageRequests().size())).singleElement()
                 .satisfies(r -> assertThat(r.query()).isEqualTo("after=100050045"));
+    }
+
+    @Test
+    void turningMessagesOnReadsTheMessagesOfConversationsDeliveredBeforeOnceWithoutDeliveringThemAgain() {
+        // given a first run that delivered the conversations without their messages
+        try (RunningApp app = RunningApp.builder(work).yampi(sandbox.baseUrl(), settings.yampiUserToken(), "user", "1")
+                .property("yampi.resources", "conversations").property("yampi.to", "mock:yampi").start()) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> app.context().getEndpoint("mock:yampi", MockEndpoint.class)
+                    .getReceivedCounter() == 60);
+        }
+        assertThat(messageRequests()).isEmpty();
+
+        // when the app restarts with messages on
+        try (RunningApp app = startWithDownstream()) {
+            awaitFirstSync();
+            awaitTwoMorePolls();
+        }
+
+        // then every message was delivered once, the unchanged conversations were not delivered again, and the next
+        // polls asked for no message
+        assertThat(acceptedMessages()).hasSize(ALL_MESSAGES).doesNotHaveDuplicates();
+        assertThat(accepted).noneMatch(a -> a.startsWith("conversations/"));
+        assertThat(messageRequests()).hasSize(FIRST_SYNC_MESSAGE_REQUESTS);
+    }
+
+    @Test
+    void theFirstReadStopsAtTheHorizonAndNewMessagesBeyondAPollsPagesArriveAtTheNextPoll() {
+        // given at most 1 page per conversation and poll, and after= pages of 2
+        try (LogCapture log = LogCapture.start();
+             RunningApp app = app().property("yampi.to", "mock:yampi").property("yampi.messages-max-pages", "1")
+                     .property("yampi.catalogue.messages.after-page-size", "2").start()) {
+            app.context().getEndpoint("mock:yampi", MockEndpoint.class).whenAnyExchangeReceived(e -> accepted.add(
+                    e.getMessage().getHeader("YampiResource", String.class) + "/"
+                            + e.getMessage().getHeader("YampiRecordId", String.class)));
+
+            // then the first read of the 45 messages of conversation 100025 took the latest 20 only
+            await().atMost(Duration.ofSeconds(40)).until(() -> messageRequests().size() == 60);
+            awaitTwoMorePolls();
+            assertThat(acceptedMessages()).filteredOn(a -> a.startsWith("messages/100025"))
+                    .hasSize(20).startsWith("messages/100025026").endsWith("messages/100025045");
+            assertThat(messageRequests()).hasSize(60);
+
+            // and when 3 messages arrive in conversation 100003, a full page of them is not the end: the conversation
+            // stays pending (one WARN naming the setting) and the next poll reads on from the last one delivered
+            int before = messageRequests().size();
+            List<Long> ids = List.of(sandbox.yampi().addMessage(1, 100003, "uno"),
+                    sandbox.yampi().addMessage(1, 100003, "dos"), sandbox.yampi().addMessage(1, 100003, "tres"));
+            await().atMost(Duration.ofSeconds(20)).until(() -> messageRequests().size() >= before + 2);
+            awaitTwoMorePolls();
+            assertThat(messageRequests().subList(before, messageRequests().size())).map(RecordedRequest::query)
+                    .containsExactly("after=100003003", "after=100003006");
+            assertThat(acceptedMessages()).endsWith(ids.stream().map(id -> "messages/" + id).toArray(String[]::new))
+                    .doesNotHaveDuplicates();
+            assertThat(log.linesAt(Level.WARN)).filteredOn(l -> l.contains("YAMPI_MESSAGES_MAX_PAGES")).singleElement()
+                    .satisfies(l -> assertThat(l).contains("conversation 100003").contains("stays pending"));
+        }
+    }
+
+    @Test
+    void messagesAreNotAFeedOfTheirOwnButPartOfTheConversationsFeed() {
+        try (RunningApp app = app().start()) {
+            assertThat(app.bean("feedRuns", FeedRuns.class).feedNames()).containsExactly("yampi-conversations");
+        }
+    }
+
+    @Test
+    void messagesWithoutConversationsStopStartUpSayingWhatToAdd() {
+        Throwable thrown = catchThrowable(() -> RunningApp.builder(work)
+                .yampi("http://127.0.0.1:9", "yampi_test_fake_token", "user", "1")
+                .property("yampi.resources", "contacts,messages").start().close());
+
+        assertThat(configurationError(thrown)).contains("YAMPI_RESOURCES", "messages", "add conversations");
+    }
+
+    @Test
+    void aMaxPagesThatIsNotAWholeNumberStopsStartUpNamingIt() {
+        Throwable thrown = catchThrowable(() -> RunningApp.builder(work)
+                .yampi("http://127.0.0.1:9", "yampi_test_fake_token", "user", "1")
+                .property("yampi.messages-max-pages", "all").start().close());
+
+        assertThat(configurationError(thrown)).contains("YAMPI_MESSAGES_MAX_PAGES", "'all'", "whole number");
+    }
+
+    private static String configurationError(Throwable thrown) {
+        for (Throwable t = thrown; t != null; t = t.getCause()) {
+            if (t instanceof ConfigurationException) {
+                return t.getMessage();
+            }
+        }
+        throw new AssertionError("not a configuration error", thrown);
     }
 }
