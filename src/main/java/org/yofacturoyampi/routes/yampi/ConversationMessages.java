@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
@@ -12,6 +14,8 @@ import java.util.regex.Pattern;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.yofacturoyampi.routes.delivery.DeliveryStateRepository;
 import org.yofacturoyampi.routes.paging.ApiRecord;
 import org.yofacturoyampi.routes.paging.UnexpectedAnswerException;
@@ -38,6 +42,8 @@ public final class ConversationMessages {
     private static final String PAGES = "messagesPages";
     private static final String OLDER = "olderMessages";
     private static final String DONE = "messagesDone";
+    private static final String SKIPPED = "messagesSkipped";
+    private static final Logger LOG = LoggerFactory.getLogger(ConversationMessages.class);
     private static final Pattern PLAIN_ID = Pattern.compile("[0-9]{1,18}");
 
     private final Function<Exchange, DeliveryStateRepository> state;
@@ -48,6 +54,7 @@ public final class ConversationMessages {
     private final int latestPageSize;
     private final int afterPageSize;
     private final int maxPages;
+    private final Set<String> unreadable = ConcurrentHashMap.newKeySet();
 
     /**
      * @param state          the delivery state of the exchange's tenant
@@ -81,12 +88,24 @@ public final class ConversationMessages {
         return wanted(exchange) && cursor(exchange, conversationId(exchange)) == null;
     }
 
-    /** Starts reading one conversation's messages: from the cursor, or the first time from the latest page back. */
+    /**
+     * Starts reading one conversation's messages: from the cursor, or the first time from the latest page back. A
+     * conversation whose id is not a plain number is not asked (its id would steer the URL and the files): one WARN.
+     */
     public void start(Exchange exchange) {
         String conversation = conversationId(exchange);
+        exchange.removeVariable(NEXT_QUERY);
         if (!PLAIN_ID.matcher(conversation).matches()) {
-            throw new UnexpectedAnswerException("a conversation id is not a plain number: its messages are not read");
+            String shown = conversation.length() > 40 ? conversation.substring(0, 40) + "..." : conversation;
+            shown = shown.replaceAll("[^A-Za-z0-9._-]", "?");
+            if (unreadable.add(accountId(exchange) + "/" + conversation)) {
+                LOG.warn("Yampi account {}: conversation '{}' has an id that is not a plain number; its messages are "
+                        + "not read", accountId(exchange), shown);
+            }
+            exchange.setVariable(SKIPPED, true);
+            return;
         }
+        exchange.removeVariable(SKIPPED);
         exchange.setVariable(CONVERSATION_ID, conversation);
         exchange.setVariable("path", pathTemplate.replace("{account_id}", accountId(exchange))
                 .replace("{conversation_id}", conversation));
@@ -156,11 +175,14 @@ public final class ConversationMessages {
      * pending and the next poll reads on from the cursor.
      */
     public void finish(Exchange exchange) {
+        if (exchange.getVariable(SKIPPED, false, Boolean.class)) {
+            return;
+        }
         String conversation = exchange.getVariable(CONVERSATION_ID, String.class);
         if (!exchange.getVariable(DONE, false, Boolean.class)) {
-            throw new MessagesLeftException("conversation " + conversation + " has more new messages than "
-                    + maxPages + " pages (YAMPI_MESSAGES_MAX_PAGES), or the walk was stopped: the rest are read at "
-                    + "the next poll");
+            throw new MessagesLeftException("conversation " + conversation + ": its new messages fill more than "
+                    + "YAMPI_MESSAGES_MAX_PAGES (" + maxPages + ") pages, or the app stopped while reading them; the "
+                    + "rest are read at the next poll");
         }
         if (cursor(exchange, conversation) == null) {
             mark(exchange, conversation, "0");
