@@ -10,6 +10,7 @@ import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Predicate;
 import org.apache.camel.Processor;
 import org.apache.camel.builder.TemplatedRouteBuilder;
 import org.apache.camel.health.HealthCheckRegistry;
@@ -86,7 +87,10 @@ final class YampiWiring extends MainListenerSupport {
         registry.bind("yampiMessageAttempts", InboundAttempts.of(property(properties, "yampi.messages-max-attempts"),
                 "YAMPI_MESSAGES_MAX_ATTEMPTS"));
         registry.bind("yampiState", new TenantIdempotentRepository(t.map(YampiTenant::state)));
-        registry.bind("yampiConversationMessages", conversationMessages(properties, catalogue, t, json));
+        ConversationMessages messages = conversationMessages(properties, catalogue, t, json);
+        registry.bind("yampiConversationMessages", messages);
+        registry.bind("yampiMessagesWanted", (Predicate) messages::wanted);
+        registry.bind("yampiMessagesNeverRead", (Predicate) messages::neverRead);
         registry.bind("yampiTenantHeaders", (Processor) e -> {
             YampiTenant tenant = t.of(e);
             e.getMessage().setHeader("YampiTenant", tenant.id());
