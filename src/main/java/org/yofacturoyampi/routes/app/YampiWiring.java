@@ -91,6 +91,8 @@ final class YampiWiring extends MainListenerSupport {
         registry.bind("yampiConversationMessages", messages);
         registry.bind("yampiMessagesWanted", (Predicate) messages::wanted);
         registry.bind("yampiMessagesNeverRead", (Predicate) messages::neverRead);
+        registry.bind("yampiMessageToDeliver", (Predicate) messages::hasMessageToDeliver);
+        registry.bind("yampiTakeMessage", (Processor) messages::takeMessage);
         registry.bind("yampiTenantHeaders", (Processor) e -> {
             YampiTenant tenant = t.of(e);
             e.getMessage().setHeader("YampiTenant", tenant.id());

@@ -1,7 +1,9 @@
 package org.yofacturoyampi.routes.yampi;
 
 import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
@@ -42,6 +44,7 @@ public final class ConversationMessages {
     private static final String PAGES = "messagesPages";
     private static final String OLDER = "olderMessages";
     private static final String DONE = "messagesDone";
+    private static final String TO_DELIVER = "messagesToDeliver";
     private static final String SKIPPED = "messagesSkipped";
     private static final Logger LOG = LoggerFactory.getLogger(ConversationMessages.class);
     private static final Pattern PLAIN_ID = Pattern.compile("[0-9]{1,18}");
@@ -106,6 +109,7 @@ public final class ConversationMessages {
             return;
         }
         exchange.removeVariable(SKIPPED);
+        exchange.removeVariable(TO_DELIVER);
         exchange.setVariable(CONVERSATION_ID, conversation);
         exchange.setVariable("path", pathTemplate.replace("{account_id}", accountId(exchange))
                 .replace("{conversation_id}", conversation));
@@ -122,12 +126,24 @@ public final class ConversationMessages {
 
     /** The query of the page about to be asked. */
     public void request(Exchange exchange) {
+        aboutConversation(exchange);
         exchange.setVariable("query", exchange.getVariable(NEXT_QUERY, String.class));
         exchange.setVariable(PAGES, exchange.getVariable(PAGES, 0, Integer.class) + 1);
     }
 
+    /** Whether a message read is still to be delivered. */
+    public boolean hasMessageToDeliver(Exchange exchange) {
+        Deque<?> left = exchange.getVariable(TO_DELIVER, Deque.class);
+        return left != null && !left.isEmpty();
+    }
+
+    /** The body becomes the next message to deliver (an {@link ApiRecord}), oldest first. */
+    public void takeMessage(Exchange exchange) {
+        exchange.getMessage().setBody(exchange.getVariable(TO_DELIVER, Deque.class).poll());
+    }
+
     /**
-     * Reads one answer; the body becomes the messages to deliver now, oldest first: after the cursor, the page's
+     * Reads one answer; the messages to deliver now, oldest first, are those {@link #takeMessage} gives: after the cursor, the page's
      * messages; on a first read, nothing until the walk back ends, then all it found. Sets the next query, or removes
      * it when this conversation is read for this poll.
      */
@@ -146,7 +162,7 @@ public final class ConversationMessages {
                 exchange.removeVariable(NEXT_QUERY);
                 exchange.setVariable(DONE, !full || fresh.isEmpty());
             }
-            exchange.getMessage().setBody(fresh);
+            exchange.setVariable(TO_DELIVER, new ArrayDeque<>(fresh));
             return;
         }
         Long oldestBefore = older.isEmpty() ? null : older.firstKey();
@@ -155,12 +171,11 @@ public final class ConversationMessages {
         boolean progress = !older.isEmpty() && (oldestBefore == null || older.firstKey() < oldestBefore);
         if (page.size() >= latestPageSize && progress && pages < maxPages) {
             exchange.setVariable(NEXT_QUERY, "before=" + older.firstKey());
-            exchange.getMessage().setBody(List.of());
         } else {
             exchange.removeVariable(NEXT_QUERY);
             exchange.removeVariable(OLDER);
             exchange.setVariable(DONE, true);
-            exchange.getMessage().setBody(new ArrayList<>(older.values()));
+            exchange.setVariable(TO_DELIVER, new ArrayDeque<>(older.values()));
         }
     }
 
@@ -179,7 +194,8 @@ public final class ConversationMessages {
             return;
         }
         String conversation = exchange.getVariable(CONVERSATION_ID, String.class);
-        if (!exchange.getVariable(DONE, false, Boolean.class)) {
+        aboutConversation(exchange);
+        if (!exchange.getVariable(DONE, false, Boolean.class) || hasMessageToDeliver(exchange)) {
             throw new MessagesLeftException("conversation " + conversation + ": its new messages fill more than "
                     + "YAMPI_MESSAGES_MAX_PAGES (" + maxPages + ") pages, or the app stopped while reading them; the "
                     + "rest are read at the next poll");
@@ -220,6 +236,12 @@ public final class ConversationMessages {
         }
         records.sort(Comparator.comparingLong(r -> Long.parseLong(r.getId())));
         return records;
+    }
+
+    /** A failure from here on is about the conversation's messages, not one message (for the WARN line). */
+    private static void aboutConversation(Exchange exchange) {
+        exchange.setVariable("recordKind", "messages of Yampi conversation");
+        exchange.setVariable("recordId", accountId(exchange) + "/" + exchange.getVariable(CONVERSATION_ID, String.class));
     }
 
     private String cursor(Exchange exchange, String conversation) {

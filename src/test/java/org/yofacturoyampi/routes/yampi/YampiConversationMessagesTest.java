@@ -164,13 +164,18 @@ class YampiConversationMessagesTest {
     void aMessageTheDownstreamRefusesStaysPendingAndTheCursorDoesNotPassIt() throws Exception {
         // given a downstream that refuses message 100003002 (conversation 100003 holds 100003001..100003003)
         refuseMessage100003002.set(true);
-        try (RunningApp app = startWithDownstream()) {
+        try (LogCapture log = LogCapture.start(); RunningApp app = startWithDownstream()) {
             await().atMost(Duration.ofSeconds(40)).until(() -> acceptedMessages().size() == ALL_MESSAGES - 2);
 
             // when the next polls run
             awaitTwoMorePolls();
 
-            // then the conversation is read again from the last message accepted, and the refused one is not skipped
+            // then each says, in one WARN line, which message the downstream refused and that it stays pending
+            assertThat(log.linesAt(Level.WARN)).filteredOn(l -> l.contains("not delivered")).hasSizeGreaterThanOrEqualTo(2)
+                    .allSatisfy(l -> assertThat(l).contains("Yampi message messages/1/100003/100003002 not delivered to mock://yampi")
+                            .contains("the downstream refuses this message").contains("stays pending"));
+
+            // and the conversation is read again from the last message accepted, and the refused one is not skipped
             assertThat(acceptedMessages()).contains("messages/100003001")
                     .doesNotContain("messages/100003002", "messages/100003003");
             assertThat(messageRequests()).filteredOn(r -> r.path().equals(MESSAGES.formatted(100003)))

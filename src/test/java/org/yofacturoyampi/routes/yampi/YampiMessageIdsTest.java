@@ -67,7 +67,7 @@ class YampiMessageIdsTest {
             // and the other conversation's answer is refused whole, in a WARN at each poll: it stays pending, no
             // message of it is skipped
             assertThat(log.linesAt(Level.WARN)).filteredOn(l -> l.contains("a message has no plain number as its 'id'"))
-                    .hasSizeGreaterThanOrEqualTo(2).allSatisfy(l -> assertThat(l).contains("conversations/1/8"));
+                    .hasSizeGreaterThanOrEqualTo(2).allSatisfy(l -> assertThat(l).contains("messages of Yampi conversation 1/8"));
         }
 
         // and no message file was written, nor anything outside the output
