@@ -127,7 +127,10 @@ public final class ConversationMessages {
     /** The query of the page about to be asked. */
     public void request(Exchange exchange) {
         aboutConversation(exchange);
-        exchange.setVariable("query", exchange.getVariable(NEXT_QUERY, String.class));
+        String query = exchange.getVariable(NEXT_QUERY, String.class);
+        exchange.setVariable("query", query);
+        // what a dead letter names as the page
+        exchange.setVariable("page", query.isEmpty() ? "latest" : query);
         exchange.setVariable(PAGES, exchange.getVariable(PAGES, 0, Integer.class) + 1);
     }
 

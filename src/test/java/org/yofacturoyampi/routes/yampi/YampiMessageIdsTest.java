@@ -43,6 +43,14 @@ class YampiMessageIdsTest {
         yampi.stop();
     }
 
+    private static String readString(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     @Test
     void aConversationOrMessageIdThatIsNotAPlainNumberSteersNoRequestAndNoFile() throws Exception {
         // given a conversation whose id is not a number, and one whose messages include an id that climbs folders
@@ -66,12 +74,18 @@ class YampiMessageIdsTest {
                     .singleElement().satisfies(l -> assertThat(l).contains("conversation '7?2F..'"));
             // and the other conversation's answer is refused whole, in a WARN at each poll: it stays pending, no
             // message of it is skipped
-            assertThat(log.linesAt(Level.WARN)).filteredOn(l -> l.contains("a message has no plain number as its 'id'"))
+            assertThat(log.linesAt(Level.WARN)).filteredOn(l -> l.contains("a message has no plain number as its 'id'") && l.contains("not delivered"))
                     .hasSizeGreaterThanOrEqualTo(2).allSatisfy(l -> assertThat(l).contains("messages of Yampi conversation 1/8"));
         }
 
+        // and the answer is in the dead letters
+        try (Stream<Path> letters = Files.list(work.resolve("out/dead-letter"))) {
+            assertThat(letters.map(p -> readString(p))).isNotEmpty()
+                    .allSatisfy(l -> assertThat(l).contains("/api/v1/accounts/1/conversations/8/messages").contains("escaped"));
+        }
+
         // and no message file was written, nor anything outside the output
-        try (Stream<Path> files = Files.walk(work.resolve("out"))) {
+        try (Stream<Path> files = Files.walk(work.resolve("out/yampi"))) {
             assertThat(files.map(Path::toString)).noneMatch(f -> f.contains("messages") || f.contains("escaped"));
         }
         try (Stream<Path> files = Files.walk(work.getParent(), 2)) {
