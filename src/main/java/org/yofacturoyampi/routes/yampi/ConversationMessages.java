@@ -146,9 +146,9 @@ public final class ConversationMessages {
     }
 
     /**
-     * Reads one answer; the messages to deliver now, oldest first, are those {@link #takeMessage} gives: after the cursor, the page's
-     * messages; on a first read, nothing until the walk back ends, then all it found. Sets the next query, or removes
-     * it when this conversation is read for this poll.
+     * Reads one answer; the messages to deliver now, oldest first, are those {@link #takeMessage} gives: after the
+     * cursor, the page's messages; on a first read, nothing until the walk back ends, then all it found. Sets the next
+     * query, or removes it when this conversation is read for this poll.
      */
     @SuppressWarnings("unchecked")
     public void read(Exchange exchange) throws IOException {
@@ -184,7 +184,8 @@ public final class ConversationMessages {
 
     /** Called once the downstream accepted a message: the cursor moves past it. */
     public void delivered(Exchange exchange) {
-        mark(exchange, exchange.getVariable(CONVERSATION_ID, String.class), exchange.getVariable("messageId", String.class));
+        mark(exchange, exchange.getVariable(CONVERSATION_ID, String.class),
+                exchange.getVariable("messageId", String.class));
     }
 
     /**
@@ -244,7 +245,8 @@ public final class ConversationMessages {
     /** A failure from here on is about the conversation's messages, not one message (for the WARN line). */
     private static void aboutConversation(Exchange exchange) {
         exchange.setVariable("recordKind", "messages of Yampi conversation");
-        exchange.setVariable("recordId", accountId(exchange) + "/" + exchange.getVariable(CONVERSATION_ID, String.class));
+        exchange.setVariable("recordId",
+                accountId(exchange) + "/" + exchange.getVariable(CONVERSATION_ID, String.class));
     }
 
     private String cursor(Exchange exchange, String conversation) {
