@@ -10,6 +10,7 @@ import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Predicate;
 import org.apache.camel.Processor;
 import org.apache.camel.builder.TemplatedRouteBuilder;
 import org.apache.camel.health.HealthCheckRegistry;
@@ -28,6 +29,7 @@ import org.yofacturoyampi.routes.metrics.FeedMetrics;
 import org.yofacturoyampi.routes.tenant.TenantIdempotentRepository;
 import org.yofacturoyampi.routes.tenant.Tenants;
 import org.yofacturoyampi.routes.trigger.FeedRuns;
+import org.yofacturoyampi.routes.yampi.ConversationMessages;
 import org.yofacturoyampi.routes.yampi.YampiCatalogue;
 import org.yofacturoyampi.routes.yampi.YampiMessages;
 import org.yofacturoyampi.routes.yampi.YampiPages;
@@ -85,6 +87,12 @@ final class YampiWiring extends MainListenerSupport {
         registry.bind("yampiMessageAttempts", InboundAttempts.of(property(properties, "yampi.messages-max-attempts"),
                 "YAMPI_MESSAGES_MAX_ATTEMPTS"));
         registry.bind("yampiState", new TenantIdempotentRepository(t.map(YampiTenant::state)));
+        ConversationMessages messages = conversationMessages(properties, catalogue, t, json);
+        registry.bind("yampiConversationMessages", messages);
+        registry.bind("yampiMessagesWanted", (Predicate) messages::wanted);
+        registry.bind("yampiMessagesNeverRead", (Predicate) messages::neverRead);
+        registry.bind("yampiMessageToDeliver", (Predicate) messages::hasMessageToDeliver);
+        registry.bind("yampiTakeMessage", (Processor) messages::takeMessage);
         registry.bind("yampiTenantHeaders", (Processor) e -> {
             YampiTenant tenant = t.of(e);
             e.getMessage().setHeader("YampiTenant", tenant.id());
@@ -97,6 +105,31 @@ final class YampiWiring extends MainListenerSupport {
         registry.bind("yampiHttpFailure", (Processor) e -> metrics.httpFailure(e, "yampi"));
         registry.bind("yampiRateLimitWait", (Processor) e -> t.of(e).rateLimit().awaitClearance());
         registry.bind("yampiRateLimitPassed", (Processor) e -> t.of(e).rateLimit().passed());
+    }
+
+    /** The messages of each conversation, read by the conversations feed when a tenant polls 'messages'. */
+    private static ConversationMessages conversationMessages(PropertiesComponent properties, YampiCatalogue catalogue,
+            Tenants<YampiTenant> tenants, ObjectMapper json) {
+        YampiResource messages = catalogue.find(ConversationMessages.RESOURCE);
+        String afterPageSize = property(properties, YampiCatalogue.PREFIX + "messages.after-page-size");
+        return new ConversationMessages(e -> tenants.of(e).state(),
+                e -> tenants.of(e).polled().contains(messages), json, messages.path(), messages.recordsPointer(),
+                messages.pageSize(), wholeNumber(afterPageSize, 1, Integer.MAX_VALUE,
+                        "YAMPI_CATALOGUE_MESSAGES_AFTER_PAGE_SIZE"),
+                wholeNumber(property(properties, "yampi.messages-max-pages"), 1, 10_000, "YAMPI_MESSAGES_MAX_PAGES"));
+    }
+
+    private static int wholeNumber(String value, int min, int max, String variable) {
+        try {
+            int n = Integer.parseInt(value);
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // said below
+        }
+        throw new ConfigurationException(variable + " must be a whole number from " + min + " to " + max + ", not '"
+                + value + "'");
     }
 
     /** A token and its accounts: YAMPI_TENANTS lists them (YAMPI_TENANT_<ID>_*); without it, one, with YAMPI_*. */
@@ -120,6 +153,11 @@ final class YampiWiring extends MainListenerSupport {
         }
         YampiTokenKind kind = YampiTokenKind.parse(setting(properties, id, "token-kind", true));
         List<YampiResource> selected = catalogue.select(setting(properties, id, "resources", true));
+        List<String> names = selected.stream().map(YampiResource::name).toList();
+        if (names.contains(ConversationMessages.RESOURCE) && !names.contains("conversations")) {
+            throw new ConfigurationException(Tenants.variable("yampi", id, "resources") + " names messages but not "
+                    + "conversations: messages are read for each new or changed conversation, so add conversations");
+        }
         List<YampiResource> polled = selected.stream().filter(r -> r.readableWith(kind)).toList();
         List<String> unreadable = selected.stream().filter(r -> !r.readableWith(kind)).map(YampiResource::name).toList();
         String api = several ? "Yampi [" + id + "]" : "Yampi";
@@ -159,6 +197,9 @@ final class YampiWiring extends MainListenerSupport {
                             ? "Yampi rejected the token (401): set " + tokenVariable + " to a valid token and restart"
                             : null));
             for (YampiResource resource : tenant.polled()) {
+                if (resource.name().equals(ConversationMessages.RESOURCE)) {
+                    continue; // read by the conversations feed, for each new or changed conversation
+                }
                 String feed = Tenants.DEFAULT.equals(tenant.id()) ? "yampi-" + resource.name()
                         : "yampi-" + tenant.id() + "-" + resource.name();
                 TemplatedRouteBuilder.builder(context, TEMPLATE).routeId(feed).parameter("feed", feed).add();

@@ -93,6 +93,11 @@ public final class DeliveryStateRepository extends ServiceSupport implements Ide
         }
     }
 
+    /** What is recorded under this id (a record's fingerprint, or a value kept under an id of its own), or null. */
+    public String recorded(String recordId) {
+        return delivered.get(recordId);
+    }
+
     /** How many records are marked delivered. */
     public int size() {
         return delivered.size();

@@ -64,6 +64,8 @@ public final class YampiSimulator implements HttpHandler {
     private final List<Map<String, Object>> posted = new CopyOnWriteArrayList<>();
     private final AtomicInteger requests = new AtomicInteger();
     private final AtomicLong messageIds = new AtomicLong(900_000);
+    /** Messages added to a conversation by a test, and the conversations whose activity that bumped. */
+    private final Map<Long, List<Map<String, Object>>> addedMessages = new ConcurrentHashMap<>();
 
     private enum Kind { USER, BOT, PLATFORM }
 
@@ -80,6 +82,32 @@ public final class YampiSimulator implements HttpHandler {
 
     public void changeContact(long accountId, long contactId) {
         contactVersions.merge(accountId + "/" + contactId, 1, Integer::sum);
+    }
+
+    /**
+     * A new incoming message in a conversation, as a customer writing: it gets the next message id of that
+     * conversation, and the conversation's {@code last_activity_at} moves on (so the conversation changes).
+     *
+     * @return the new message's id
+     */
+    public synchronized long addMessage(long accountId, long conversationId, String content) {
+        YampiAccount data = settings.yampiAccounts.get(accountId);
+        int i = data == null ? -1 : conversationIndex(accountId, conversationId, data);
+        if (i < 0) {
+            throw new IllegalArgumentException("account " + accountId + " has no conversation " + conversationId);
+        }
+        List<Map<String, Object>> all = messages(accountId, i);
+        long id = all.isEmpty() ? conversationId * 1000 + 1 : (long) all.get(all.size() - 1).get("id") + 1;
+        long at = Math.max(clock.instant().getEpochSecond(), lastActivityAt(accountId, i) + 1);
+        addedMessages.computeIfAbsent(conversationId, c -> new CopyOnWriteArrayList<>())
+                .add(message(accountId, conversationId, id, content, 0, at));
+        conversationActivity.put(accountId + "/" + conversationId, at);
+        return id;
+    }
+
+    /** How many messages the sandbox generates in a conversation (before any a test adds): 45 in every 25th, else 0 to 4. */
+    public static int generatedMessages(int conversationIndex) {
+        return conversationIndex % 25 == 0 ? 45 : conversationIndex % 5;
     }
 
     /**
@@ -232,6 +260,10 @@ public final class YampiSimulator implements HttpHandler {
             postMessage(exchange, accountId, data, Long.parseLong(messages.group(1)));
             return;
         }
+        if (messages.matches() && method.equals("GET")) {
+            listMessages(exchange, accountId, data, Long.parseLong(messages.group(1)));
+            return;
+        }
         if (!method.equals("GET")) {
             notFound(exchange);
             return;
@@ -262,7 +294,7 @@ public final class YampiSimulator implements HttpHandler {
             String s = STATUSES[i % STATUSES.length];
             open += s.equals("open") ? 1 : 0;
             if (status.equals("all") || status.equals(s)) {
-                matching.add(conversation(accountId, i, s));
+                matching.add(conversation(accountId, i, s, lastActivityAt(accountId, i)));
             }
         }
         if (!conversationActivity.isEmpty()) {
@@ -296,10 +328,89 @@ public final class YampiSimulator implements HttpHandler {
         SandboxHttp.json(exchange, 200, Map.of("meta", meta, "payload", payload));
     }
 
+    /**
+     * Upstream's message finder: the latest 20 by default, the 20 before {@code before}, up to 100 after {@code after}
+     * (both: those between), each answer oldest first; 404 for a conversation the account does not have.
+     */
+    private void listMessages(HttpExchange exchange, long accountId, YampiAccount data, long conversationId)
+            throws IOException {
+        int i = conversationIndex(accountId, conversationId, data);
+        if (i < 0) {
+            notFound(exchange);
+            return;
+        }
+        Map<String, String> q = SandboxHttp.query(exchange);
+        Long before = idParameter(q.get("before"));
+        Long after = idParameter(q.get("after"));
+        List<Map<String, Object>> selected = new ArrayList<>();
+        for (Map<String, Object> m : messages(accountId, i)) {
+            long id = (long) m.get("id");
+            if ((before == null || id < before) && (after == null || id > after)) {
+                selected.add(m);
+            }
+        }
+        List<Map<String, Object>> payload = after != null && before == null
+                ? selected.subList(0, Math.min(100, selected.size()))
+                : selected.subList(Math.max(0, selected.size() - 20), selected.size());
+        Map<String, Object> meta = new LinkedHashMap<>();
+        meta.put("labels", List.of());
+        meta.put("additional_attributes", Map.of());
+        meta.put("assignee", null);
+        SandboxHttp.json(exchange, 200, Map.of("meta", meta, "payload", payload));
+    }
+
+    private static Long idParameter(String value) {
+        if (value == null || value.isEmpty()) {
+            return null;
+        }
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            return 0L; // Rails' to_i
+        }
+    }
+
+    /** The conversation's index in its account (from 1), or -1 when the account has no such conversation. */
+    private static int conversationIndex(long accountId, long conversationId, YampiAccount data) {
+        long i = conversationId - accountId * 100_000;
+        return i >= 1 && i <= data.conversations() ? (int) i : -1;
+    }
+
+    /** A conversation's messages, oldest first: the generated ones, then those a test added. */
+    private List<Map<String, Object>> messages(long accountId, int i) {
+        long conversationId = accountId * 100_000 + i;
+        List<Map<String, Object>> all = new ArrayList<>();
+        for (int n = 1; n <= generatedMessages(i); n++) {
+            all.add(message(accountId, conversationId, conversationId * 1000 + n, "Message " + n + " of conversation "
+                    + conversationId, n % 2 == 1 ? 0 : 1, BASE_TIME + i * 3600L + n * 10L));
+        }
+        all.addAll(addedMessages.getOrDefault(conversationId, List.of()));
+        return all;
+    }
+
+    /** message_type as upstream sends it: an integer (0 incoming, 1 outgoing, 2 activity, 3 template). */
+    private static Map<String, Object> message(long accountId, long conversationId, long id, String content, int type,
+            long createdAt) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", id);
+        m.put("content", content);
+        m.put("account_id", accountId);
+        m.put("conversation_id", conversationId);
+        m.put("message_type", type);
+        m.put("private", false);
+        m.put("content_type", "text");
+        m.put("created_at", createdAt);
+        return m;
+    }
+
+    private long lastActivityAt(long accountId, int i) {
+        Long bumped = conversationActivity.get(accountId + "/" + (accountId * 100_000 + i));
+        return bumped != null ? bumped : BASE_TIME + i * 3600L + 600;
+    }
+
     private void postMessage(HttpExchange exchange, long accountId, YampiAccount data, long conversationId)
             throws IOException {
-        long number = conversationId - accountId * 100_000;
-        if (number < 1 || number > data.conversations()) {
+        if (conversationIndex(accountId, conversationId, data) < 0) {
             notFound(exchange);
             return;
         }
@@ -339,7 +450,7 @@ public final class YampiSimulator implements HttpHandler {
         return a;
     }
 
-    private Map<String, Object> conversation(long accountId, int i, String status) {
+    private Map<String, Object> conversation(long accountId, int i, String status, long lastActivityAt) {
         long id = accountId * 100_000 + i;
         Long touched = conversationActivity.get(accountId + "/" + id);
         Map<String, Object> c = new LinkedHashMap<>();
@@ -348,7 +459,7 @@ public final class YampiSimulator implements HttpHandler {
         c.put("inbox_id", accountId * 100 + i % 3 + 1);
         c.put("status", status);
         c.put("created_at", BASE_TIME + i * 3600L);
-        c.put("last_activity_at", touched != null ? touched : BASE_TIME + i * 3600L + 600);
+        c.put("last_activity_at", lastActivityAt);
         c.put("unread_count", i % 5 + (touched != null ? 1 : 0));
         return c;
     }

@@ -71,6 +71,15 @@ public final class YampiCatalogue {
                 }).toList();
     }
 
+    /** One resource of the catalogue; a missing one is a configuration error. */
+    public YampiResource find(String name) {
+        YampiResource r = resources.get(name);
+        if (r == null) {
+            throw new ConfigurationException("the resource catalogue has no " + PREFIX + name + ".* entry");
+        }
+        return r;
+    }
+
     private static int pageSize(String name, String value) {
         if (value.isEmpty()) {
             return 0;

@@ -192,4 +192,55 @@ class SandboxYampiTest {
         sandbox.yampi().changeContact(1, 1);
         assertThat(user("/api/v1/accounts/1/contacts?page=1").at("/payload/0").toString()).isNotEqualTo(before);
     }
+
+    @Test
+    void servesTheMessagesOfAConversationWithUpstreamsCursor() throws Exception {
+        // given conversation 100025 with 45 generated messages (ids 100025001..100025045)
+        String path = "/api/v1/accounts/1/conversations/100025/messages";
+
+        // then the latest 20 come by default, oldest first, message_type an integer
+        JsonNode latest = user(path).get("payload");
+        assertThat(latest).hasSize(20);
+        assertThat(latest.get(0).get("id").asLong()).isEqualTo(100025026L);
+        assertThat(latest.get(19).get("id").asLong()).isEqualTo(100025045L);
+        assertThat(latest.get(0).get("message_type").isInt()).isTrue();
+        assertThat(user(path).has("meta")).isTrue();
+
+        // and before= gives the 20 before, after= up to 100 after
+        JsonNode before = user(path + "?before=100025026").get("payload");
+        assertThat(before).hasSize(20);
+        assertThat(before.get(19).get("id").asLong()).isEqualTo(100025025L);
+        assertThat(user(path + "?before=100025006").get("payload")).hasSize(5);
+        assertThat(user(path + "?after=100025000").get("payload")).hasSize(45);
+        assertThat(user(path + "?after=100025045").get("payload")).isEmpty();
+
+        // and an unknown conversation is upstream's 404
+        HttpResponse<String> unknown = get("/api/v1/accounts/1/conversations/999/messages", settings.yampiUserToken());
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(unknown.body()).isEqualTo("{\"error\":\"Resource could not be found\"}");
+    }
+
+    @Test
+    void aMessageAddedToAConversationComesAfterTheOthersAndChangesTheConversation() throws Exception {
+        String conversations = "/api/v1/accounts/1/conversations?status=all&page=1";
+        JsonNode conversation = conversation(user(conversations), 100003);
+
+        long id = sandbox.yampi().addMessage(1, 100003, "una pregunta");
+
+        assertThat(id).isEqualTo(100003004L);
+        JsonNode after = user("/api/v1/accounts/1/conversations/100003/messages?after=100003003").get("payload");
+        assertThat(after).hasSize(1);
+        assertThat(after.get(0).get("content").asText()).isEqualTo("una pregunta");
+        assertThat(conversation(user(conversations), 100003).get("last_activity_at").asLong())
+                .isGreaterThan(conversation.get("last_activity_at").asLong());
+    }
+
+    private static JsonNode conversation(JsonNode page, long id) {
+        for (JsonNode c : page.at("/data/payload")) {
+            if (c.get("id").asLong() == id) {
+                return c;
+            }
+        }
+        throw new AssertionError("no conversation " + id + " on the page");
+    }
 }
