@@ -222,16 +222,17 @@ class SandboxYampiTest {
 
     @Test
     void aMessageAddedToAConversationComesAfterTheOthersAndChangesTheConversation() throws Exception {
+        // newest activity first: conversation 59 of 60 is on page 1, and stays there once it moves to the top
         String conversations = "/api/v1/accounts/1/conversations?status=all&page=1";
-        JsonNode conversation = conversation(user(conversations), 100003);
+        JsonNode conversation = conversation(user(conversations), 100059);
 
-        long id = sandbox.yampi().addMessage(1, 100003, "una pregunta");
+        long id = sandbox.yampi().addMessage(1, 100059, "una pregunta");
 
-        assertThat(id).isEqualTo(100003004L);
-        JsonNode after = user("/api/v1/accounts/1/conversations/100003/messages?after=100003003").get("payload");
+        assertThat(id).isEqualTo(100059005L);
+        JsonNode after = user("/api/v1/accounts/1/conversations/100059/messages?after=100059004").get("payload");
         assertThat(after).hasSize(1);
         assertThat(after.get(0).get("content").asText()).isEqualTo("una pregunta");
-        assertThat(conversation(user(conversations), 100003).get("last_activity_at").asLong())
+        assertThat(conversation(user(conversations), 100059).get("last_activity_at").asLong())
                 .isGreaterThan(conversation.get("last_activity_at").asLong());
     }
 
