@@ -8,6 +8,7 @@ import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
+import org.yofacturoyampi.routes.http.UrlPathSegment;
 import org.yofacturoyampi.routes.paging.PageReader;
 
 /**
@@ -36,7 +37,8 @@ public final class YampiPages {
     /** Starts the walk at page 1 of the resource's path for this account and token kind. */
     public void start(Exchange exchange) {
         YampiResource r = resource(exchange);
-        exchange.setVariable("path", r.pathFor(tokenKind.apply(exchange), exchange.getVariable("accountId", String.class)));
+        exchange.setVariable("path", r.pathFor(tokenKind.apply(exchange),
+                UrlPathSegment.encode(exchange.getVariable("accountId", String.class))));
         exchange.setVariable(PageReader.NEXT_PAGE, 1);
     }
 
@@ -58,10 +60,13 @@ public final class YampiPages {
         readers.get(resource(exchange).name()).skipUnreadable(exchange);
     }
 
-    /** Where the default file sink puts a record under its account: {@code account}, or {@code <resource>/<id>}. */
+    /**
+     * Where the default file sink puts a record under its account: {@code account}, or {@code <resource>/<name>}, the
+     * name being the record id's safe name (SafeFileName), never the raw id.
+     */
     public String recordPath(Exchange exchange) {
         YampiResource r = resource(exchange);
-        return r.isAccountItself() ? "account" : r.name() + "/" + exchange.getVariable("yampiRecordId", String.class);
+        return r.isAccountItself() ? "account" : r.name() + "/" + exchange.getVariable("yampiRecordName", String.class);
     }
 
     private YampiResource resource(Exchange exchange) {
