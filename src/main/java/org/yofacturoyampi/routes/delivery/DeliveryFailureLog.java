@@ -11,6 +11,7 @@ import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.util.URISupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.yofacturoyampi.routes.OutOfMemoryExit;
 import org.yofacturoyampi.routes.tenant.Tenants;
 import org.yofacturoyampi.routes.trigger.SyncReport;
 
@@ -26,6 +27,7 @@ public final class DeliveryFailureLog {
 
     public void report(Exchange exchange) {
         Throwable cause = exchange.getProperty(ExchangePropertyKey.EXCEPTION_CAUGHT, Throwable.class);
+        OutOfMemoryExit.ifOutOfMemory(cause);
         String kind = exchange.getVariable(RECORD_KIND, "record", String.class);
         Object id = exchange.getVariable(RecordKey.RECORD_ID);
         String downstream = exchange.getProperty(ExchangePropertyKey.FAILURE_ENDPOINT, String.class);
