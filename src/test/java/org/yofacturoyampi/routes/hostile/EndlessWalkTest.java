@@ -117,6 +117,33 @@ class EndlessWalkTest {
     }
 
     @Test
+    void aYampiListThatNeverEndsIsCappedToo() throws Exception {
+        // given Yampi conversations whose every page is a full page of 25 (no page count: stop at a short page, never)
+        StringBuilder records = new StringBuilder();
+        for (int i = 0; i < 25; i++) {
+            records.append(i == 0 ? "" : ", ").append("{\"id\": {{request.query.page}}0").append(i < 10 ? "0" : "")
+                    .append(i).append(", \"status\": \"open\"}");
+        }
+        yofacturo.server().stubFor(get(urlPathEqualTo("/api/v1/accounts/1/conversations")).atPriority(1)
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                        .withTransformers("response-template")
+                        .withBody("{\"data\": {\"meta\": {\"all_count\": 75}, \"payload\": [" + records + "]}}")));
+
+        try (RunningApp app = RunningApp.builder(work).yampi(yofacturo.baseUrl(), "yampi_FAKE_TOKEN", "user", "1")
+                .property("yampi.poll-cron", RunningApp.NEVER).property("yampi.resources", "conversations")
+                .property("paging.max-pages", "3").start()) {
+            // when the feed runs
+            String report = CompletableFuture.supplyAsync(() -> app.context().createProducerTemplate()
+                    .requestBodyAndHeader("direct:sync", null, "SyncFeed", "yampi-conversations", String.class))
+                    .get(30, TimeUnit.SECONDS);
+
+            // then it stopped after 3 pages, as an error of that run
+            assertThat(JsonFiles.in(work.resolve("out/yampi/1/conversations"))).isEqualTo(75);
+            assertThat(JSON.readTree(report).get("errors").get(0).asText()).contains("reached its cap of 3 pages");
+        }
+    }
+
+    @Test
     void aListThatGrowsFarBeyondWhatItsFirstPageAnnouncedStopsAtACapDerivedFromIt() throws Exception {
         // given page 1 announces 2 pages, and every later page says there are millions
         listsOneBatchAPageForever(2, 5_000_000);
