@@ -38,6 +38,7 @@ import org.yofacturoyampi.routes.paging.PagingRule;
 import org.apache.camel.component.http.HttpComponent;
 import org.yofacturoyampi.routes.http.AnswerSizeLimit;
 import org.yofacturoyampi.routes.http.RateLimitGate;
+import org.yofacturoyampi.routes.http.UrlPathSegment;
 import org.yofacturoyampi.routes.http.RequestNeverSent;
 import org.yofacturoyampi.routes.metrics.FeedMetrics;
 import org.yofacturoyampi.routes.yofacturo.BearerHeader;
@@ -96,6 +97,8 @@ final class RuntimeWiring extends MainListenerSupport {
         }
 
         registry.bind("yofacturoListPage", new PageReader(json, "/data", "id", PagingRule.totalPagesInMeta()));
+        registry.bind("yofacturoInvoicesPath", (Processor) e -> e.setVariable("path",
+                UrlPathSegment.invoicesOfBatch(e.getVariable("batchId", String.class))));
         yofacturo = yofacturoTenants(context, json, stateDir);
         Tenants<YoFacturoTenant> t = yofacturo;
         registry.bind("yofacturoTenants", t);
