@@ -12,6 +12,7 @@ import java.util.stream.Collectors;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.main.Main;
 import org.yofacturoyampi.routes.ConfigurationException;
+import org.yofacturoyampi.routes.OutOfMemoryExit;
 import org.yofacturoyampi.routes.metrics.FeedMetrics;
 import org.yofacturoyampi.routes.trigger.FeedRuns;
 
@@ -41,6 +42,16 @@ public final class Application {
                 System.exit(2);
             }
         }
+        // a thread that dies of an OutOfMemoryError ends the process (see OutOfMemoryExit)
+        Thread.UncaughtExceptionHandler previous = Thread.getDefaultUncaughtExceptionHandler();
+        Thread.setDefaultUncaughtExceptionHandler((thread, failure) -> {
+            OutOfMemoryExit.ifOutOfMemory(failure);
+            if (previous != null) {
+                previous.uncaughtException(thread, failure);
+            } else {
+                failure.printStackTrace();
+            }
+        });
         Main main = create(options, Map.of());
         try {
             if (options.once()) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.main.Main;
+import org.yofacturoyampi.routes.OutOfMemoryExit;
 import org.yofacturoyampi.routes.delivery.FailureDescription;
 import org.yofacturoyampi.routes.trigger.FeedRuns;
 
@@ -50,6 +51,7 @@ final class RunOnce {
                     e.getMessage().setHeader(FeedRuns.TRIGGER, "run once");
                 });
                 if (run.getException() != null) {
+                    OutOfMemoryExit.ifOutOfMemory(run.getException());
                     failed++;
                     out.println("run once: " + feed + " failed: " + FailureDescription.of(run.getException()));
                     continue;

@@ -38,7 +38,10 @@ import org.yofacturoyampi.routes.trigger.FeedRuns;
 import org.yofacturoyampi.routes.trigger.SyncAccess;
 import org.yofacturoyampi.routes.trigger.SyncTriggers;
 import org.yofacturoyampi.routes.paging.PagingRule;
+import org.apache.camel.component.http.HttpComponent;
+import org.yofacturoyampi.routes.http.AnswerSizeLimit;
 import org.yofacturoyampi.routes.http.RateLimitGate;
+import org.yofacturoyampi.routes.http.UrlPathSegment;
 import org.yofacturoyampi.routes.http.RequestNeverSent;
 import org.yofacturoyampi.routes.metrics.FeedMetrics;
 import org.yofacturoyampi.routes.yofacturo.BearerHeader;
@@ -100,9 +103,17 @@ final class RuntimeWiring extends MainListenerSupport {
                 property(context, "yofacturo.alerts.verifactu-states")));
         registry.bind("pollFailures", new PollFailureLog());
         registry.bind("deliveryFailures", new DeliveryFailureLog());
-        registry.bind("deadLetterEnvelope", new DeadLetterEnvelope(json));
+        registry.bind("deadLetterEnvelope", new DeadLetterEnvelope(json,
+                Integer.parseInt(property(context, "dead-letter.max-body-bytes").trim())));
+        // every answer of either API is read through a bounded stream (http.max-answer-bytes)
+        AnswerSizeLimit answerLimit = new AnswerSizeLimit(Long.parseLong(property(context, "http.max-answer-bytes").trim()));
+        for (String http : List.of("http", "https")) {
+            context.getComponent(http, HttpComponent.class).setHttpClientConfigurer(answerLimit);
+        }
 
         registry.bind("yofacturoListPage", new PageReader(json, "/data", "id", PagingRule.totalPagesInMeta()));
+        registry.bind("yofacturoInvoicesPath", (Processor) e -> e.setVariable("path",
+                UrlPathSegment.invoicesOfBatch(e.getVariable("batchId", String.class))));
         yofacturo = yofacturoTenants(context, json, stateDir);
         Tenants<YoFacturoTenant> t = yofacturo;
         registry.bind("yofacturoTenants", t);

@@ -28,6 +28,13 @@ final class SettingsCheck {
         {"yampi.base-url", "YAMPI_BASE_URL"},
     };
 
+    /** Limits: a whole number from 1 to the maximum. */
+    private static final String[][] LIMITS = {
+        {"paging.max-pages", "PAGING_MAX_PAGES", "pages", String.valueOf(Integer.MAX_VALUE)},
+        {"http.max-answer-bytes", "HTTP_MAX_ANSWER_BYTES", "bytes", String.valueOf(Integer.MAX_VALUE - 8)},
+        {"dead-letter.max-body-bytes", "DEAD_LETTER_MAX_BODY_BYTES", "bytes", String.valueOf(Integer.MAX_VALUE - 8)},
+    };
+
     private SettingsCheck() {
     }
 
@@ -44,6 +51,20 @@ final class SettingsCheck {
             String value = properties.resolveProperty(url[0]).orElse("").trim();
             if (!isHttpUrl(value)) {
                 problems.add(url[1] + " must be an http(s) URL such as https://app.example.com, not '" + value + "'");
+            }
+        }
+        for (String[] limit : LIMITS) {
+            String value = properties.resolveProperty(limit[0]).orElse("").trim();
+            long max = Long.parseLong(limit[3]);
+            long number;
+            try {
+                number = Long.parseLong(value);
+            } catch (NumberFormatException e) {
+                number = -1;
+            }
+            if (number < 1 || number > max) {
+                problems.add(limit[1] + " must be a whole number of " + limit[2] + " from 1 to " + max + ", such as "
+                        + (limit[2].equals("pages") ? "20000" : "16777216 (16 MiB)") + ", not '" + value + "'");
             }
         }
         if (Boolean.parseBoolean(properties.resolveProperty("camel.server.enabled").orElse("false"))) {

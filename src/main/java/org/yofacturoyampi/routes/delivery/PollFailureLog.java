@@ -4,6 +4,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePropertyKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.yofacturoyampi.routes.OutOfMemoryExit;
 import org.yofacturoyampi.routes.trigger.SyncReport;
 
 /** One WARN line when a poll cycle stops early, naming the feed and the cause, without a stack trace. */
@@ -13,6 +14,7 @@ public final class PollFailureLog {
 
     public void report(Exchange exchange) {
         Throwable cause = exchange.getProperty(ExchangePropertyKey.EXCEPTION_CAUGHT, Throwable.class);
+        OutOfMemoryExit.ifOutOfMemory(cause);
         Object page = exchange.getVariable("page");
         String stopped = "poll stopped" + (page == null ? "" : " at page " + page) + ": " + FailureDescription.of(cause);
         LOG.warn("{}: {}; the next poll starts over and skips what was delivered", feed(exchange), stopped);

@@ -14,6 +14,14 @@ public interface PagingRule {
      */
     Integer nextPage(JsonNode answer, int page, int records);
 
+    /**
+     * How many pages the list says it has, read from its first answer (the walk's page cap is derived from it), or
+     * {@code null} when the list does not say.
+     */
+    default Integer announcedPages(JsonNode firstAnswer) {
+        return null;
+    }
+
     /** The resource is one answer, not a paged list. */
     static PagingRule single() {
         return (answer, page, records) -> null;
@@ -21,13 +29,22 @@ public interface PagingRule {
 
     /** YoFacturo: {@code meta.current_page} and {@code meta.total_pages}; stop when they meet (or nothing came). */
     static PagingRule totalPagesInMeta() {
-        return (answer, page, records) -> {
-            JsonNode meta = answer.path("meta");
-            if (!meta.path("current_page").canConvertToInt() || !meta.path("total_pages").canConvertToInt()) {
-                throw new UnexpectedAnswerException("no meta.current_page / meta.total_pages in a paged answer");
+        return new PagingRule() {
+            @Override
+            public Integer nextPage(JsonNode answer, int page, int records) {
+                JsonNode meta = answer.path("meta");
+                if (!meta.path("current_page").canConvertToInt() || !meta.path("total_pages").canConvertToInt()) {
+                    throw new UnexpectedAnswerException("no meta.current_page / meta.total_pages in a paged answer");
+                }
+                int current = meta.path("current_page").asInt();
+                return records > 0 && current < meta.path("total_pages").asInt() ? current + 1 : null;
             }
-            int current = meta.path("current_page").asInt();
-            return records > 0 && current < meta.path("total_pages").asInt() ? current + 1 : null;
+
+            @Override
+            public Integer announcedPages(JsonNode firstAnswer) {
+                JsonNode total = firstAnswer.path("meta").path("total_pages");
+                return total.canConvertToInt() ? Math.max(0, total.asInt()) : null;
+            }
         };
     }
 

@@ -43,4 +43,15 @@ final class TotalCountPaging implements PagingRule {
         }
         return page + 1;
     }
+
+    /** The pages the total announces at the size the first page came in (the server's, whatever was expected). */
+    @Override
+    public Integer announcedPages(JsonNode firstAnswer) {
+        JsonNode count = firstAnswer.at(countPointer);
+        if (!count.canConvertToLong()) {
+            return null;
+        }
+        long perPage = Math.max(1, firstPageSize);
+        return (int) Math.min(Integer.MAX_VALUE, Math.max(0, (count.asLong() + perPage - 1) / perPage));
+    }
 }

@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.yofacturoyampi.routes.OutOfMemoryExit;
 import org.yofacturoyampi.routes.UntrustedText;
 import org.yofacturoyampi.routes.delivery.DeliveryStateRepository;
 import org.yofacturoyampi.routes.tenant.Tenants;
@@ -115,12 +116,22 @@ public final class FeedRuns {
                 throw e;
             }
         }
-        exchange.setProperty(HOLDS_LOCK, true);
-        exchange.setProperty(SyncReport.PROPERTY, new SyncReport(name, feed.tenant(), account, trigger, clock, progressEvery));
-        exchange.setVariable(Tenants.VARIABLE, feed.tenant());
-        exchange.setVariable(ENTRY, feed.entry());
-        exchange.setVariable(RESOURCE, feed.resource());
-        exchange.setVariable(ACCOUNTS, account != null ? account : String.join(",", feed.accounts()));
+        // the lock itself, so end() releases it whatever else is missing; released here if the run cannot begin
+        exchange.setProperty(HOLDS_LOCK, lock);
+        try {
+            exchange.setProperty(SyncReport.PROPERTY, new SyncReport(name, feed.tenant(), account, trigger, clock, progressEvery));
+            exchange.setVariable(Tenants.VARIABLE, feed.tenant());
+            exchange.setVariable(ENTRY, feed.entry());
+            exchange.setVariable(RESOURCE, feed.resource());
+            exchange.setVariable(ACCOUNTS, account != null ? account : String.join(",", feed.accounts()));
+        } catch (Throwable failure) {
+            exchange.removeProperty(HOLDS_LOCK);
+            lock.release();
+            synchronized (runs) {
+                runs.remove(runKey(name, account), id);
+            }
+            throw failure;
+        }
     }
 
     /** The feed a trigger names, if it can run (and for this account, if one is named); else why not. */
@@ -198,12 +209,14 @@ public final class FeedRuns {
 
     /** Ends the run: releases the feed, logs one line, and leaves the report (JSON) as the body. */
     public void end(Exchange exchange) throws JsonProcessingException {
-        SyncReport report = SyncReport.of(exchange);
         String id = exchange.getProperty(RUN_ID, String.class);
-        if (Boolean.TRUE.equals(exchange.getProperty(HOLDS_LOCK))) {
+        Semaphore held = exchange.getProperty(HOLDS_LOCK, Semaphore.class);
+        if (held != null) {
             exchange.removeProperty(HOLDS_LOCK);
-            locks.get(report.feed()).release();
+            held.release();
         }
+        OutOfMemoryExit.ifOutOfMemory(exchange.getException());
+        SyncReport report = SyncReport.of(exchange);
         if (report == null) {
             return;
         }

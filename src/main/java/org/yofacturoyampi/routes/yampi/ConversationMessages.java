@@ -236,7 +236,8 @@ public final class ConversationMessages {
             if (!PLAIN_ID.matcher(text).matches()) {
                 throw new UnexpectedAnswerException("a message has no plain number as its 'id'");
             }
-            records.add(new ApiRecord(String.valueOf(Long.parseLong(text)), json.writeValueAsString(message)));
+            String plain = String.valueOf(Long.parseLong(text)); // a plain number is its own safe name
+            records.add(new ApiRecord(plain, plain, json.writeValueAsString(message)));
         }
         records.sort(Comparator.comparingLong(r -> Long.parseLong(r.getId())));
         return records;

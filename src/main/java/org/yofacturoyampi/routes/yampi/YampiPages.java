@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.yofacturoyampi.routes.http.UrlPathSegment;
 import org.yofacturoyampi.routes.paging.PageReader;
 import org.yofacturoyampi.routes.paging.PagingRule;
 import org.yofacturoyampi.routes.tenant.Tenants;
@@ -46,7 +47,7 @@ public final class YampiPages {
     public void start(Exchange exchange) {
         YampiResource r = resource(exchange);
         String account = exchange.getVariable("accountId", String.class);
-        exchange.setVariable("path", r.pathFor(tokenKind.apply(exchange), account));
+        exchange.setVariable("path", r.pathFor(tokenKind.apply(exchange), UrlPathSegment.encode(account)));
         exchange.setVariable(PageReader.NEXT_PAGE, 1);
         String tenant = Tenants.idOf(exchange);
         String api = tenant == null || Tenants.DEFAULT.equals(tenant) ? "Yampi" : "Yampi [" + tenant + "]";
@@ -79,10 +80,13 @@ public final class YampiPages {
         return resource(exchange).pageReader(json, exchange.getVariable(PAGING, PagingRule.class));
     }
 
-    /** Where the default file sink puts a record under its account: {@code account}, or {@code <resource>/<id>}. */
+    /**
+     * Where the default file sink puts a record under its account: {@code account}, or {@code <resource>/<name>}, the
+     * name being the record id's safe name (SafeFileName), never the raw id.
+     */
     public String recordPath(Exchange exchange) {
         YampiResource r = resource(exchange);
-        return r.isAccountItself() ? "account" : r.name() + "/" + exchange.getVariable("yampiRecordId", String.class);
+        return r.isAccountItself() ? "account" : r.name() + "/" + exchange.getVariable("yampiRecordName", String.class);
     }
 
     private YampiResource resource(Exchange exchange) {

@@ -23,6 +23,7 @@ import org.yofacturoyampi.routes.UntrustedText;
 import org.yofacturoyampi.routes.delivery.AnswerJson;
 import org.yofacturoyampi.routes.delivery.FailureDescription;
 import org.yofacturoyampi.routes.delivery.InboundAttempts;
+import org.yofacturoyampi.routes.delivery.SafeFileName;
 import org.yofacturoyampi.routes.tenant.Tenants;
 
 /**
@@ -36,7 +37,7 @@ public final class InvoiceBatchSubmissions {
     public static final String IDEMPOTENCY_KEY = "YoFacturoIdempotencyKey";
     public static final String PARTIAL = "YoFacturoPartialSuccess";
     public static final String TENANT = "YoFacturoTenant";
-    /** The external_batch_id made safe for a file name (the default sinks' file names). */
+    /** The external_batch_id's safe name (SafeFileName), for file names: the default sinks' file names. */
     public static final String NAME = "YoFacturoSubmissionName";
     private static final Logger LOG = LoggerFactory.getLogger(InvoiceBatchSubmissions.class);
 
@@ -197,7 +198,7 @@ public final class InvoiceBatchSubmissions {
 
     private static String fileName(Exchange exchange) {
         String id = exchange.getVariable("externalBatchId", String.class);
-        return id == null ? "invalid-" + exchange.getExchangeId() : id.replaceAll("[^A-Za-z0-9._-]", "_");
+        return id == null ? "invalid-" + exchange.getExchangeId() : SafeFileName.of(id);
     }
 
     private void error(Exchange exchange, String outcome, Integer status, JsonNode apiError) throws JsonProcessingException {

@@ -18,6 +18,9 @@ public final class SessionTokenCache {
     private static final Logger LOG = LoggerFactory.getLogger(SessionTokenCache.class);
     /** A token this close to its expiry is not sent: it could expire on the way. */
     private static final Duration IN_FLIGHT_MARGIN = Duration.ofSeconds(1);
+    /** After a session that had already expired when it came: the wait before the next sessions call. */
+    static final Duration FIRST_BACKOFF = Duration.ofSeconds(30);
+    static final Duration MAX_BACKOFF = Duration.ofMinutes(10);
 
     private final SessionIssuer issuer;
     private final String api;
@@ -29,6 +32,11 @@ public final class SessionTokenCache {
 
     private volatile YoFacturoSession session;
     private volatile boolean keyRejected;
+    /** While set and ahead: no sessions call (the last session issued was expired or short); guarded by renewal. */
+    private volatile Instant nextIssueAt;
+    private Duration backoff;
+    /** Whether a session within renew-before was already said (once, until a longer one comes); guarded by renewal. */
+    private boolean shortSaid;
 
     public SessionTokenCache(SessionIssuer issuer, Duration renewBefore, Clock clock) {
         this(issuer, renewBefore, clock, "YoFacturo", "YOFACTURO_API_KEY");
@@ -55,7 +63,14 @@ public final class SessionTokenCache {
         if (keyRejected) {
             throw rejectedKey();
         }
-        return renewUnlessAlreadyRenewed(seen).token();
+        if (isBackingOff()) {
+            throw shortSessions();
+        }
+        YoFacturoSession renewed = renewUnlessAlreadyRenewed(seen);
+        if (!isValid(renewed)) {
+            throw shortSessions();
+        }
+        return renewed.token();
     }
 
     /**
@@ -69,13 +84,16 @@ public final class SessionTokenCache {
         if (seen != null && clock.instant().plus(renewBefore).isBefore(seen.expiresAt())) {
             return false;
         }
+        if (isBackingOff()) {
+            LOG.debug("{} session not renewed yet: next sessions call at {}", api, nextIssueAt);
+            return false;
+        }
         renewal.lock();
         try {
-            if (session != seen) {
+            if (session != seen || isBackingOff()) {
                 return false; // renewed meanwhile by a data request
             }
-            issue();
-            return true;
+            return isValid(issue());
         } finally {
             renewal.unlock();
         }
@@ -127,6 +145,9 @@ public final class SessionTokenCache {
             if (keyRejected) {
                 throw rejectedKey();
             }
+            if (isBackingOff()) {
+                return current;
+            }
             return issue();
         } finally {
             renewal.unlock();
@@ -153,10 +174,62 @@ public final class SessionTokenCache {
             LOG.info("{} accepts the api key again ({})", api, keyVariable);
         }
         keyRejected = false;
-        session = fresh;
         renewals.incrementAndGet();
-        LOG.info("{} session renewed; it expires at {}", api, fresh.expiresAt());
+        Instant now = clock.instant();
+        if (!isValid(fresh)) {
+            return expired(fresh, now);
+        }
+        if (backoff != null) {
+            LOG.info("{} issues sessions that are valid again; it expires at {}", api, fresh.expiresAt());
+            backoff = null;
+            nextIssueAt = null;
+        } else if (!now.plus(renewBefore).isBefore(fresh.expiresAt())) {
+            if (!shortSaid) {
+                LOG.warn("{} issued a session that expires at {}, within YOFACTURO_RENEW_BEFORE ({}) of this machine's "
+                        + "clock ({}): it is used until then and renewed at each session check, not at each request; "
+                        + "check the clock or lower YOFACTURO_RENEW_BEFORE", api, fresh.expiresAt(), renewBefore, now);
+                shortSaid = true;
+            }
+        } else {
+            shortSaid = false;
+            LOG.info("{} session renewed; it expires at {}", api, fresh.expiresAt());
+        }
+        session = fresh;
         return fresh;
+    }
+
+    /**
+     * A session that had already expired when it came: asking again at once would ask for a session at every request.
+     * It is said once, in one WARN line (never the token), and the next sessions call waits, from
+     * {@link #FIRST_BACKOFF} doubling up to {@link #MAX_BACKOFF}. Called with the renewal lock held.
+     */
+    private YoFacturoSession expired(YoFacturoSession fresh, Instant now) {
+        boolean firstTime = backoff == null;
+        backoff = firstTime ? FIRST_BACKOFF : min(backoff.multipliedBy(2), MAX_BACKOFF);
+        nextIssueAt = now.plus(backoff);
+        if (firstTime) {
+            LOG.warn("{} issued a session that had already expired (expires_at {}, this machine's clock says {}): "
+                    + "check the clock; no data is requested until a valid session comes, next sessions call at {}, "
+                    + "then at growing intervals up to {}", api, fresh.expiresAt(), now, nextIssueAt, MAX_BACKOFF);
+        } else {
+            LOG.debug("{} issued an expired session again (expires_at {}); next sessions call at {}", api,
+                    fresh.expiresAt(), nextIssueAt);
+        }
+        return fresh;
+    }
+
+    private boolean isBackingOff() {
+        Instant until = nextIssueAt;
+        return until != null && clock.instant().isBefore(until);
+    }
+
+    private SessionUnavailableException shortSessions() {
+        return new SessionUnavailableException("no valid " + api + " session: the last one it issued had already "
+                + "expired (see the WARN line); next sessions call at " + nextIssueAt);
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     private boolean isValid(YoFacturoSession candidate) {

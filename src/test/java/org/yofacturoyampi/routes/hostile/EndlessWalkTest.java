@@ -1,0 +1,162 @@
+package org.yofacturoyampi.routes.hostile;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.logging.log4j.Level;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.yofacturoyampi.routes.support.JsonFiles;
+import org.yofacturoyampi.routes.support.LogCapture;
+import org.yofacturoyampi.routes.support.RunningApp;
+import org.yofacturoyampi.routes.support.YoFacturoStub;
+
+/** Every walk ends, whatever the list answers: another page than the one asked for, or a page count in the millions. */
+class EndlessWalkTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String BATCHES = "/api/v1/invoice_batches";
+
+    @TempDir
+    Path work;
+
+    private final YoFacturoStub yofacturo = new YoFacturoStub().issuesSession();
+
+    @AfterEach
+    void stopStub() {
+        yofacturo.close();
+    }
+
+    private RunningApp.Builder app() {
+        return RunningApp.builder(work).yofacturo(yofacturo.baseUrl(), YoFacturoStub.API_KEY);
+    }
+
+    /** Runs the feed once, as a trigger does; a walk that never ends fails the test instead of hanging it. */
+    private static JsonNode runOnce(RunningApp app) throws Exception {
+        String report = CompletableFuture.supplyAsync(() -> app.context().createProducerTemplate()
+                .requestBodyAndHeader("direct:sync", null, "SyncFeed", "yofacturo-invoice-batches", String.class))
+                .get(30, TimeUnit.SECONDS);
+        return JSON.readTree(report);
+    }
+
+    private int requestsForPage(int page) {
+        return yofacturo.server().findAll(getRequestedFor(urlPathEqualTo(BATCHES))
+                .withQueryParam("page", equalTo(String.valueOf(page)))).size();
+    }
+
+    /** Every page answers one batch whose id is the page, as that page; page 1 announces {@code firstTotal} pages. */
+    private void listsOneBatchAPageForever(int firstTotal, int laterTotal) {
+        yofacturo.server().stubFor(get(urlPathEqualTo(BATCHES)).atPriority(1).withQueryParam("page", equalTo("1"))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                        .withBody("{\"data\": [{\"id\": 1, \"status\": \"received\"}], \"meta\": {\"current_page\": 1, "
+                                + "\"total_pages\": " + firstTotal + ", \"total_count\": " + firstTotal + ", \"per_page\": 100}}")));
+        yofacturo.server().stubFor(get(urlPathEqualTo(BATCHES)).atPriority(2)
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                        .withTransformers("response-template")
+                        .withBody("{\"data\": [{\"id\": {{request.query.page}}, \"status\": \"received\"}], \"meta\": "
+                                + "{\"current_page\": {{request.query.page}}, \"total_pages\": " + laterTotal
+                                + ", \"total_count\": " + laterTotal + ", \"per_page\": 100}}")));
+    }
+
+    @Test
+    void aListThatAnswersAnotherPageThanTheOneAskedForStopsTheWalkAsAnErrorOfThatRunAndTheNextRunStartsOver() throws Exception {
+        // given page 1 announces 3 pages, but every other page asked for answers page 1 again
+        yofacturo.server().stubFor(get(urlPathEqualTo(BATCHES)).atPriority(1)
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                        .withBody("{\"data\": [{\"id\": 1, \"status\": \"received\"}], \"meta\": {\"current_page\": 1, "
+                                + "\"total_pages\": 3, \"total_count\": 201, \"per_page\": 100}}")));
+
+        try (LogCapture log = LogCapture.start(); RunningApp app = app().start()) {
+            // when the feed runs
+            JsonNode report = runOnce(app);
+
+            // then the walk stopped when page 2 came back as page 1: an error of that run, said in one WARN line
+            assertThat(report.get("outcome").asText()).isEqualTo("errors");
+            assertThat(report.get("error_count").asInt()).isEqualTo(1);
+            assertThat(report.get("errors").get(0).asText()).contains("asked for page 2").contains("the answer is page 1");
+            assertThat(requestsForPage(2)).isEqualTo(1);
+            assertThat(log.linesAt(Level.WARN)).filteredOn(l -> l.contains("the answer is page 1")).hasSize(1)
+                    .allSatisfy(l -> assertThat(l).contains("yofacturo-invoice-batches").doesNotContain("\n"));
+            // and batch 1 of the page that did read was delivered
+            assertThat(work.resolve("out/yofacturo/invoice-batches/1.json")).exists();
+
+            // and when the feed runs again, it starts over from page 1 and ends the same way
+            JsonNode again = runOnce(app);
+            assertThat(again.get("error_count").asInt()).isEqualTo(1);
+            assertThat(requestsForPage(1)).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aPageCountInTheMillionsIsCappedByPagingMaxPages() throws Exception {
+        // given a list that announces 5,000,000 pages of one batch each, and paging.max-pages = 5
+        listsOneBatchAPageForever(5_000_000, 5_000_000);
+
+        try (RunningApp app = app().property("paging.max-pages", "5").start()) {
+            // when the feed runs
+            JsonNode report = runOnce(app);
+
+            // then 5 pages were delivered, the walk stopped there as an error of the run, and no page after 6 was asked
+            assertThat(JsonFiles.in(work.resolve("out/yofacturo/invoice-batches"))).isEqualTo(5);
+            assertThat(report.get("error_count").asInt()).isEqualTo(1);
+            assertThat(report.get("errors").get(0).asText()).contains("reached its cap of 5 pages");
+            assertThat(requestsForPage(7)).isZero();
+        }
+    }
+
+    @Test
+    void aYampiListThatNeverEndsIsCappedToo() throws Exception {
+        // given Yampi conversations whose every page is a full page of 25 (no page count: stop at a short page, never)
+        StringBuilder records = new StringBuilder();
+        for (int i = 0; i < 25; i++) {
+            records.append(i == 0 ? "" : ", ").append("{\"id\": {{request.query.page}}0").append(i < 10 ? "0" : "")
+                    .append(i).append(", \"status\": \"open\"}");
+        }
+        yofacturo.server().stubFor(get(urlPathEqualTo("/api/v1/accounts/1/conversations")).atPriority(1)
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                        .withTransformers("response-template")
+                        .withBody("{\"data\": {\"meta\": {\"all_count\": 75}, \"payload\": [" + records + "]}}")));
+
+        try (RunningApp app = RunningApp.builder(work).yampi(yofacturo.baseUrl(), "yampi_FAKE_TOKEN", "user", "1")
+                .property("yampi.poll-cron", RunningApp.NEVER).property("yampi.resources", "conversations")
+                .property("paging.max-pages", "3").start()) {
+            // when the feed runs
+            String report = CompletableFuture.supplyAsync(() -> app.context().createProducerTemplate()
+                    .requestBodyAndHeader("direct:sync", null, "SyncFeed", "yampi-conversations", String.class))
+                    .get(30, TimeUnit.SECONDS);
+
+            // then it stopped after 3 pages, as an error of that run
+            assertThat(JsonFiles.in(work.resolve("out/yampi/1/conversations"))).isEqualTo(75);
+            assertThat(JSON.readTree(report).get("errors").get(0).asText()).contains("reached its cap of 3 pages");
+        }
+    }
+
+    @Test
+    void aListThatGrowsFarBeyondWhatItsFirstPageAnnouncedStopsAtACapDerivedFromIt() throws Exception {
+        // given page 1 announces 2 pages, and every later page says there are millions
+        listsOneBatchAPageForever(2, 5_000_000);
+
+        try (RunningApp app = app().start()) {
+            // when the feed runs (paging.max-pages at its default)
+            JsonNode report = runOnce(app);
+
+            // then the walk stopped at the cap derived from the first page (2 pages, a tenth more, and 2): 4 pages
+            assertThat(JsonFiles.in(work.resolve("out/yofacturo/invoice-batches"))).isEqualTo(4);
+            assertThat(report.get("errors").get(0).asText()).contains("reached its cap of 4 pages");
+            assertThat(requestsForPage(6)).isZero();
+            assertThat(List.of(requestsForPage(1), requestsForPage(4))).containsOnly(1);
+        }
+    }
+}

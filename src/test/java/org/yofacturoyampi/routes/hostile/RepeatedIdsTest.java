@@ -1,0 +1,71 @@
+package org.yofacturoyampi.routes.hostile;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.logging.log4j.Level;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.yofacturoyampi.routes.support.LogCapture;
+import org.yofacturoyampi.routes.support.RunningApp;
+import org.yofacturoyampi.routes.support.YoFacturoStub;
+
+/** An id listed twice with different content in one walk is delivered once per poll at most, and said once. */
+class RepeatedIdsTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path work;
+
+    private final YoFacturoStub yofacturo = new YoFacturoStub().issuesSession();
+
+    @AfterEach
+    void stopStub() {
+        yofacturo.close();
+    }
+
+    private void page(int page, String data) {
+        yofacturo.server().stubFor(get(urlPathEqualTo("/api/v1/invoice_batches")).atPriority(1)
+                .withQueryParam("page", equalTo(String.valueOf(page)))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                        .withBody("{\"data\": [" + data + "], \"meta\": {\"current_page\": " + page
+                                + ", \"total_pages\": 2, \"total_count\": 4, \"per_page\": 2}}")));
+    }
+
+    private static JsonNode runOnce(RunningApp app) throws Exception {
+        return JSON.readTree(app.context().createProducerTemplate().requestBodyAndHeader("direct:sync", null,
+                "SyncFeed", "yofacturo-invoice-batches", String.class));
+    }
+
+    @Test
+    void aBatchListedTwiceWithDifferentContentIsDeliveredOnceAndNotAsChangedAtEveryPoll() throws Exception {
+        // given batch 1 is listed on page 1 as received and again on page 2 as processed
+        page(1, "{\"id\": 1, \"status\": \"received\"}, {\"id\": 2, \"status\": \"received\"}");
+        page(2, "{\"id\": 1, \"status\": \"processed\"}, {\"id\": 3, \"status\": \"received\"}");
+
+        try (LogCapture log = LogCapture.start();
+             RunningApp app = RunningApp.builder(work).yofacturo(yofacturo.baseUrl(), YoFacturoStub.API_KEY).start()) {
+            // when the feed runs
+            JsonNode first = runOnce(app);
+
+            // then batches 1, 2 and 3 were delivered once each, and the repeat was said in one WARN line
+            assertThat(first.get("delivered_total").asInt()).isEqualTo(3);
+            assertThat(first.get("changed").asInt()).isZero();
+            assertThat(log.linesAt(Level.WARN)).filteredOn(l -> l.contains("more than once")).hasSize(1)
+                    .allSatisfy(l -> assertThat(l).contains("yofacturo-invoice-batches").contains("/api/v1/invoice_batches"));
+
+            // and when the feed runs again over the same answers, nothing is delivered as changed
+            JsonNode second = runOnce(app);
+            assertThat(second.get("delivered_total").asInt()).isZero();
+        }
+    }
+}
