@@ -118,7 +118,7 @@ class EndlessWalkTest {
 
     @Test
     void aYampiListThatNeverEndsIsCappedToo() throws Exception {
-        // given Yampi conversations whose every page is a full page of 25 (no page count: stop at a short page, never)
+        // given Yampi conversations whose every page is a full page of 25 and whose total says millions: never ends
         StringBuilder records = new StringBuilder();
         for (int i = 0; i < 25; i++) {
             records.append(i == 0 ? "" : ", ").append("{\"id\": {{request.query.page}}0").append(i < 10 ? "0" : "")
@@ -127,7 +127,7 @@ class EndlessWalkTest {
         yofacturo.server().stubFor(get(urlPathEqualTo("/api/v1/accounts/1/conversations")).atPriority(1)
                 .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
                         .withTransformers("response-template")
-                        .withBody("{\"data\": {\"meta\": {\"all_count\": 75}, \"payload\": [" + records + "]}}")));
+                        .withBody("{\"data\": {\"meta\": {\"all_count\": 5000000}, \"payload\": [" + records + "]}}")));
 
         try (RunningApp app = RunningApp.builder(work).yampi(yofacturo.baseUrl(), "yampi_FAKE_TOKEN", "user", "1")
                 .property("yampi.poll-cron", RunningApp.NEVER).property("yampi.resources", "conversations")
