@@ -4,14 +4,16 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantLock;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The YoFacturo session every exchange reads. Renewal is single-flight: however many callers find no valid token at
- * once, one sessions call is made and all of them get its token.
+ * once, one sessions call is made and all of them get its token. The session lives in a {@link SessionStore}: this
+ * process's memory by default, or a database the nodes of a cluster share, whose lock makes the single flight
+ * cluster-wide. This cache keeps its own copy of the stored session and reads the store only when that copy is not
+ * valid.
  */
 public final class SessionTokenCache {
 
@@ -20,11 +22,11 @@ public final class SessionTokenCache {
     private static final Duration IN_FLIGHT_MARGIN = Duration.ofSeconds(1);
 
     private final SessionIssuer issuer;
+    private final SessionStore store;
     private final String api;
     private final String keyVariable;
     private final Duration renewBefore;
     private final Clock clock;
-    private final ReentrantLock renewal = new ReentrantLock();
     private final AtomicLong renewals = new AtomicLong();
 
     private volatile YoFacturoSession session;
@@ -39,14 +41,21 @@ public final class SessionTokenCache {
      * @param keyVariable the variable holding its api key, named in messages (never the key)
      */
     public SessionTokenCache(SessionIssuer issuer, Duration renewBefore, Clock clock, String api, String keyVariable) {
+        this(issuer, new InMemorySessionStore(), renewBefore, clock, api, keyVariable);
+    }
+
+    /** @param store where the session lives: {@link InMemorySessionStore}, or one the cluster shares */
+    public SessionTokenCache(SessionIssuer issuer, SessionStore store, Duration renewBefore, Clock clock, String api,
+            String keyVariable) {
         this.issuer = issuer;
+        this.store = store;
         this.renewBefore = renewBefore;
         this.clock = clock;
         this.api = api;
         this.keyVariable = keyVariable;
     }
 
-    /** The token to send now: the cached one while it is valid, else a freshly issued one. */
+    /** The token to send now: the cached one while it is valid, else the stored one, else a freshly issued one. */
     public String token() {
         YoFacturoSession seen = session;
         if (isValid(seen)) {
@@ -55,7 +64,21 @@ public final class SessionTokenCache {
         if (keyRejected) {
             throw rejectedKey();
         }
-        return renewUnlessAlreadyRenewed(seen).token();
+        YoFacturoSession stored = store.read();
+        if (isValid(stored)) {
+            session = stored; // renewed by another caller, or another node
+            return stored.token();
+        }
+        session = store.update(current -> {
+            if (isValid(current)) {
+                return current; // renewed while this caller waited for the lock
+            }
+            if (keyRejected) {
+                throw rejectedKey();
+            }
+            return issue();
+        });
+        return present(session).token();
     }
 
     /**
@@ -66,34 +89,29 @@ public final class SessionTokenCache {
      */
     public boolean renewIfDue() {
         YoFacturoSession seen = session;
-        if (seen != null && clock.instant().plus(renewBefore).isBefore(seen.expiresAt())) {
+        if (seen != null && !isDue(seen)) {
             return false;
         }
-        renewal.lock();
-        try {
-            if (session != seen) {
-                return false; // renewed meanwhile by a data request
-            }
-            issue();
-            return true;
-        } finally {
-            renewal.unlock();
-        }
+        long before = renewals.get();
+        session = store.update(current -> current != null && !isDue(current) ? current : issue());
+        present(session);
+        return renewals.get() != before;
     }
 
-    /** Drops the session whose token YoFacturo just refused, unless a newer one already replaced it. */
+    /**
+     * Drops the session whose token YoFacturo just refused, unless a newer one already replaced it (in this process
+     * or, with a shared store, on another node): then the newer one is used, and nothing is renewed for it.
+     */
     public void invalidate(String refusedToken) {
         YoFacturoSession current = session;
         if (current != null && current.token().equals(refusedToken)) {
-            renewal.lock();
-            try {
-                if (session == current) {
-                    session = null;
+            session = store.update(stored -> {
+                if (stored != null && stored.token().equals(refusedToken)) {
                     LOG.info("{} refused the cached session token; a new session will be requested", api);
+                    return null;
                 }
-            } finally {
-                renewal.unlock();
-            }
+                return stored;
+            });
         }
     }
 
@@ -104,8 +122,21 @@ public final class SessionTokenCache {
         }
     }
 
+    /** Whether a valid session is at hand: this cache's, or one the store holds (another node renewed it). */
     public boolean hasValidSession() {
-        return isValid(session);
+        if (isValid(session)) {
+            return true;
+        }
+        try {
+            YoFacturoSession stored = store.read();
+            if (isValid(stored)) {
+                session = stored;
+                return true;
+            }
+        } catch (RuntimeException unreachable) {
+            LOG.debug("{} session store unreadable: {}", api, unreachable.getMessage());
+        }
+        return false;
     }
 
     public boolean isKeyRejected() {
@@ -117,29 +148,15 @@ public final class SessionTokenCache {
         return renewals.get();
     }
 
-    private YoFacturoSession renewUnlessAlreadyRenewed(YoFacturoSession seen) {
-        renewal.lock();
-        try {
-            YoFacturoSession current = session;
-            if (current != seen && isValid(current)) {
-                return current;
-            }
-            if (keyRejected) {
-                throw rejectedKey();
-            }
-            return issue();
-        } finally {
-            renewal.unlock();
-        }
-    }
-
-    /** Called with the renewal lock held. */
+    /**
+     * Called with the store's lock held. A rejected key gives null, which drops the stored session (the key is every
+     * node's): {@link #present} then throws.
+     */
     private YoFacturoSession issue() {
         YoFacturoSession fresh;
         try {
             fresh = issuer.issue();
         } catch (ApiKeyRejectedException e) {
-            session = null;
             if (!keyRejected) {
                 LOG.error("{} rejected the api key (401 Invalid API key): set {} to a valid org key; no data is "
                         + "requested until then, next attempt at the next session check", api, keyVariable);
@@ -147,16 +164,27 @@ public final class SessionTokenCache {
                 LOG.debug("{} still rejects the api key ({})", api, keyVariable);
             }
             keyRejected = true;
-            throw e;
+            return null;
         }
         if (keyRejected) {
             LOG.info("{} accepts the api key again ({})", api, keyVariable);
         }
         keyRejected = false;
-        session = fresh;
         renewals.incrementAndGet();
         LOG.info("{} session renewed; it expires at {}", api, fresh.expiresAt());
         return fresh;
+    }
+
+    /** The session a renewal left, or the rejected key's exception when it left none. */
+    private static YoFacturoSession present(YoFacturoSession renewed) {
+        if (renewed == null) {
+            throw new ApiKeyRejectedException();
+        }
+        return renewed;
+    }
+
+    private boolean isDue(YoFacturoSession candidate) {
+        return !clock.instant().plus(renewBefore).isBefore(candidate.expiresAt());
     }
 
     private boolean isValid(YoFacturoSession candidate) {
