@@ -10,6 +10,7 @@ import java.time.format.DateTimeParseException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.CamelContext;
 import org.yofacturoyampi.routes.ConfigurationException;
+import org.yofacturoyampi.routes.cluster.ClusterStores;
 import org.apache.camel.Processor;
 import org.apache.camel.builder.TemplatedRouteBuilder;
 import org.apache.camel.health.HealthCheckRegistry;
@@ -128,18 +129,20 @@ final class RuntimeWiring extends MainListenerSupport {
         boolean several = !ids.equals(List.of(Tenants.DEFAULT));
         Duration renewBefore = duration(context, "yofacturo.renew-before", "YOFACTURO_RENEW_BEFORE");
         Duration maxWait = duration(context, "http.rate-limit-max-wait", "HTTP_RATE_LIMIT_MAX_WAIT");
+        ClusterStores stores = ClusterStores.of(context);
         return Tenants.of(ids, id -> {
             String keyVariable = Tenants.variable("yofacturo", id, "api-key");
             String api = several ? "YoFacturo [" + id + "]" : "YoFacturo";
             YoFacturoCredentials credentials = new YoFacturoCredentials(
                     property(context, Tenants.property("yofacturo", id, "api-key")), json);
             SessionTokenCache sessions = new SessionTokenCache(new CamelSessionIssuer(context.createProducerTemplate(),
-                    "direct:yofacturo-session-create", json, id), renewBefore, Clock.systemUTC(), api, keyVariable);
+                    "direct:yofacturo-session-create", json, id), stores.sessions(id), renewBefore, Clock.systemUTC(),
+                    api, keyVariable);
             BearerHeader bearer = new BearerHeader(sessions);
             Path state = several ? stateDir.resolve(id) : stateDir;
             return new YoFacturoTenant(id, keyVariable, credentials, sessions, bearer,
                     new ReauthenticateOnRetry(sessions, bearer), new SessionRequestBody(credentials),
-                    new RateLimitGate(api, maxWait, Clock.systemUTC()),
+                    new RateLimitGate(api, maxWait, Clock.systemUTC(), stores.rateLimit("yofacturo", id)),
                     new DeliveryStateRepository(state.resolve("yofacturo-invoice-batches.state")),
                     new DeliveryStateRepository(state.resolve("yofacturo-batch-invoices.state")),
                     several ? "yofacturo/" + id : "yofacturo");

@@ -19,7 +19,8 @@ class ClusterDatabaseTest {
     Path work;
 
     private RunningApp.Builder app(String url) {
-        return RunningApp.builder(work).property("cluster.database-url", url).property("cluster.database-user", "postgres");
+        return RunningApp.builder(work).property("cluster.database-url", url).property("cluster.database-user", "postgres")
+                .property("cluster.secret-key", org.yofacturoyampi.routes.support.ClusterSchema.FAKE_SECRET_KEY);
     }
 
     @Test
