@@ -87,13 +87,14 @@ public final class ClusterStores {
      * does nothing on a conflict, so two nodes claiming one file at the same moment get one row, and one of them the
      * file. The table comes from migration V12, not from the repository.
      */
-    private static JdbcOrphanLockAwareIdempotentRepository readLocks(CamelContext context, DataSource database,
+    static JdbcOrphanLockAwareIdempotentRepository readLocks(CamelContext context, DataSource database,
             Duration maxAge) {
         JdbcOrphanLockAwareIdempotentRepository locks =
                 new JdbcOrphanLockAwareIdempotentRepository(database, "inbound", context);
+        // the statements name the table themselves: setTableName would put the default statements back
         String table = "yyr_inbound_read_lock";
-        locks.setTableName(table);
         locks.setCreateTableIfNotExists(false);
+        locks.setTableExistsString("SELECT 1 FROM " + table + " WHERE 1 = 0");
         locks.setQueryString("SELECT COUNT(*) FROM " + table + " WHERE processorName = ? AND messageId = ?");
         locks.setInsertString("INSERT INTO " + table + " (processorName, messageId, createdAt) VALUES (?, ?, ?) "
                 + "ON CONFLICT (processorName, messageId) DO NOTHING");
