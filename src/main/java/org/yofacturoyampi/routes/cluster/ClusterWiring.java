@@ -2,8 +2,14 @@ package org.yofacturoyampi.routes.cluster;
 
 import com.zaxxer.hikari.HikariDataSource;
 import org.apache.camel.CamelContext;
+import org.apache.camel.component.quartz.QuartzComponent;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.MainListenerSupport;
+import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.spi.CamelEvent.CamelContextStoppedEvent;
+import org.apache.camel.spi.CamelEvent.CamelContextStoppingEvent;
+import org.apache.camel.support.SimpleEventNotifierSupport;
+import org.quartz.SchedulerException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,14 +36,45 @@ public final class ClusterWiring extends MainListenerSupport {
         }
         dataSource = ClusterDatabase.open(settings);
         context.getRegistry().bind(DATA_SOURCE, dataSource);
+        context.getManagementStrategy().addEventNotifier(new Lifecycle(dataSource));
         LOG.info("Cluster mode: node {} on {}", settings.nodeId(), settings.databaseUrlForMessages());
     }
 
+    /** Quartz on the database, before the scheduler is made (the endpoints are created after this). */
     @Override
-    public void afterStop(BaseMainSupport main) {
+    public void afterConfigure(BaseMainSupport main) {
         if (dataSource != null) {
-            dataSource.close();
-            dataSource = null;
+            CamelContext context = main.getCamelContext();
+            ClusteredQuartz.configure(context.getComponent("quartz", QuartzComponent.class), dataSource,
+                    context.getRegistry().lookupByNameAndType(SETTINGS, ClusterSettings.class));
+        }
+    }
+
+    /**
+     * When the node stops: first no more fire times for it (Quartz standby; those fired while its routes stop would find
+     * no route, and the other nodes take them instead), and once everything stopped, the pool closes.
+     */
+    private static final class Lifecycle extends SimpleEventNotifierSupport {
+
+        private final HikariDataSource dataSource;
+
+        Lifecycle(HikariDataSource dataSource) {
+            this.dataSource = dataSource;
+        }
+
+        @Override
+        public void notify(CamelEvent event) {
+            if (event instanceof CamelContextStoppingEvent stopping
+                    && stopping.getContext().hasComponent("quartz") instanceof QuartzComponent quartz
+                    && quartz.getScheduler() != null) {
+                try {
+                    quartz.getScheduler().standby();
+                } catch (SchedulerException e) {
+                    LOG.warn("Cluster mode: the scheduler could not be put in standby before stopping: {}", e.getMessage());
+                }
+            } else if (event instanceof CamelContextStoppedEvent) {
+                dataSource.close();
+            }
         }
     }
 }
