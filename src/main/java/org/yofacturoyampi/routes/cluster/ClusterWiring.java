@@ -12,11 +12,13 @@ import org.apache.camel.support.SimpleEventNotifierSupport;
 import org.quartz.SchedulerException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.yofacturoyampi.routes.delivery.DeliveryStates;
 
 /**
  * Cluster mode's start: reads the {@code cluster.*} settings (bound as {@value #SETTINGS}) and, when
  * {@code CLUSTER_DATABASE_URL} is set, opens the database, migrates it and binds it as {@value #DATA_SOURCE} for the
- * wirings that follow (it must be the first listener). Without the URL nothing is bound and nothing changes.
+ * wirings that follow (it must be the first listener), with the delivery state in the database ({@link DeliveryStates}).
+ * Without the URL nothing is bound and nothing changes.
  */
 public final class ClusterWiring extends MainListenerSupport {
 
@@ -36,6 +38,9 @@ public final class ClusterWiring extends MainListenerSupport {
         }
         dataSource = ClusterDatabase.open(settings);
         context.getRegistry().bind(DATA_SOURCE, dataSource);
+        HikariDataSource database = dataSource;
+        context.getRegistry().bind(DeliveryStates.NAME,
+                (DeliveryStates) (tenant, feed, file) -> new DatabaseDeliveryState(database, tenant, feed));
         context.getManagementStrategy().addEventNotifier(new Lifecycle(dataSource));
         LOG.info("Cluster mode: node {} on {}", settings.nodeId(), settings.databaseUrlForMessages());
     }

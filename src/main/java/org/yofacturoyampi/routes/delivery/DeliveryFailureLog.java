@@ -21,6 +21,10 @@ public final class DeliveryFailureLog {
 
     public void report(Exchange exchange) {
         Throwable cause = exchange.getProperty(ExchangePropertyKey.EXCEPTION_CAUGHT, Throwable.class);
+        if (cause instanceof DeliveryStateUnavailableException stateAway) {
+            // not this record's problem: the run ends, in one line (PollFailureLog), and the next one starts over
+            throw stateAway;
+        }
         String kind = exchange.getVariable(RECORD_KIND, "record", String.class);
         Object id = exchange.getVariable(RecordKey.RECORD_ID);
         String downstream = exchange.getProperty(ExchangePropertyKey.FAILURE_ENDPOINT, String.class);

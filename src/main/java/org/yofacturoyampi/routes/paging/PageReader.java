@@ -13,7 +13,7 @@ import org.apache.camel.Processor;
 /**
  * Reads one answer of a list endpoint: replaces the body with the page's records as {@link ApiRecord}s and sets the
  * exchange variable {@value #NEXT_PAGE} to the next page number, or removes it when this was the last page. Reads the
- * current page number from the variable {@value #PAGE}.
+ * current page number from the variable {@value #PAGE}. The page's record ids go to the variable {@link PageIds#VARIABLE}.
  */
 public final class PageReader implements Processor {
 
@@ -62,6 +62,7 @@ public final class PageReader implements Processor {
             exchange.setVariable(NEXT_PAGE, next);
         }
         exchange.removeVariable(UNREADABLE);
+        exchange.setVariable(PageIds.VARIABLE, new PageIds(records.stream().map(ApiRecord::getId).toList()));
         exchange.getMessage().setBody(records);
         SyncReport report = SyncReport.of(exchange);
         if (report != null) {
