@@ -1,5 +1,7 @@
 package org.yofacturoyampi.routes.cluster;
 
+import java.time.Duration;
+
 import com.zaxxer.hikari.HikariDataSource;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.quartz.QuartzComponent;
@@ -13,6 +15,7 @@ import org.quartz.SchedulerException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.yofacturoyampi.routes.delivery.DeliveryStates;
+import org.yofacturoyampi.routes.trigger.FeedRuns;
 
 /**
  * Cluster mode's start: reads the {@code cluster.*} settings (bound as {@value #SETTINGS}) and, when
@@ -24,6 +27,8 @@ public final class ClusterWiring extends MainListenerSupport {
 
     public static final String DATA_SOURCE = "clusterDataSource";
     public static final String SETTINGS = "clusterSettings";
+    /** How often a run waiting for a run of the same feed on another node looks again. */
+    static final Duration FEED_LOCK_RETRY = Duration.ofMillis(500);
     private static final Logger LOG = LoggerFactory.getLogger(ClusterWiring.class);
 
     private HikariDataSource dataSource;
@@ -45,13 +50,20 @@ public final class ClusterWiring extends MainListenerSupport {
         LOG.info("Cluster mode: node {} on {}", settings.nodeId(), settings.databaseUrlForMessages());
     }
 
-    /** Quartz on the database, before the scheduler is made (the endpoints are created after this). */
+    /**
+     * Quartz on the database, before the scheduler is made (the endpoints are created after this); every run of a feed
+     * takes its lock across the nodes and says which node ran it.
+     */
     @Override
     public void afterConfigure(BaseMainSupport main) {
         if (dataSource != null) {
             CamelContext context = main.getCamelContext();
-            ClusteredQuartz.configure(context.getComponent("quartz", QuartzComponent.class), dataSource,
-                    context.getRegistry().lookupByNameAndType(SETTINGS, ClusterSettings.class));
+            ClusterSettings settings = context.getRegistry().lookupByNameAndType(SETTINGS, ClusterSettings.class);
+            ClusteredQuartz.configure(context.getComponent("quartz", QuartzComponent.class), dataSource, settings);
+            FeedRuns feeds = context.getRegistry().lookupByNameAndType("feedRuns", FeedRuns.class);
+            if (feeds != null) {
+                feeds.inCluster(settings.nodeId(), new AdvisoryFeedLock(settings, FEED_LOCK_RETRY));
+            }
         }
     }
 
