@@ -3,8 +3,10 @@ package org.yofacturoyampi.routes.cluster;
 import java.time.Duration;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.quartz.QuartzComponent;
+import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.MainListenerSupport;
 import org.apache.camel.spi.CamelEvent;
@@ -15,6 +17,7 @@ import org.quartz.SchedulerException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.yofacturoyampi.routes.delivery.DeliveryStates;
+import org.yofacturoyampi.routes.health.CredentialHealth;
 import org.yofacturoyampi.routes.trigger.FeedRuns;
 
 /**
@@ -52,7 +55,8 @@ public final class ClusterWiring extends MainListenerSupport {
 
     /**
      * Quartz on the database, before the scheduler is made (the endpoints are created after this); every run of a feed
-     * takes its lock across the nodes and says which node ran it.
+     * takes its lock across the nodes and says which node ran it; metrics are tagged with the node; readiness is DOWN
+     * while the database cannot be reached.
      */
     @Override
     public void afterConfigure(BaseMainSupport main) {
@@ -60,10 +64,21 @@ public final class ClusterWiring extends MainListenerSupport {
             CamelContext context = main.getCamelContext();
             ClusterSettings settings = context.getRegistry().lookupByNameAndType(SETTINGS, ClusterSettings.class);
             ClusteredQuartz.configure(context.getComponent("quartz", QuartzComponent.class), dataSource, settings);
+            tagMetricsWithNode(context, settings.nodeId());
+            HealthCheckRegistry.get(context).register(new CredentialHealth("cluster-database",
+                    new DatabaseReachable(dataSource, settings)));
             FeedRuns feeds = context.getRegistry().lookupByNameAndType("feedRuns", FeedRuns.class);
             if (feeds != null) {
                 feeds.inCluster(settings.nodeId(), new AdvisoryFeedLock(settings, FEED_LOCK_RETRY));
             }
+        }
+    }
+
+    /** Every metric carries the tag node=CLUSTER_NODE_ID (Micrometer's common tags, set before the meters are made). */
+    private static void tagMetricsWithNode(CamelContext context, String nodeId) {
+        MeterRegistry meters = context.getRegistry().findSingleByType(MeterRegistry.class);
+        if (meters != null) {
+            meters.config().commonTags("node", nodeId);
         }
     }
 

@@ -19,6 +19,7 @@ import org.yofacturoyampi.routes.delivery.DeliveryStateRepository;
 import org.yofacturoyampi.routes.delivery.DeliveryStateUnavailableException;
 import org.yofacturoyampi.routes.paging.OpenRecord;
 import org.yofacturoyampi.routes.paging.PageIds;
+import org.yofacturoyampi.routes.trigger.SyncReport;
 
 /**
  * The delivery state of one tenant's feed in the cluster's database (table {@code delivery_state}), behind the same
@@ -57,7 +58,17 @@ public final class DatabaseDeliveryState extends ServiceSupport implements Idemp
     @Override
     public boolean contains(Exchange exchange, String key) {
         Key k = Key.parse(key);
-        String previous = previous(exchange, k.recordId);
+        SyncReport run = SyncReport.of(exchange);
+        if (run != null && run.abandoned() != null) {
+            throw run.abandoned(); // nothing more goes downstream in a run that can no longer mark what it delivers
+        }
+        String previous;
+        try {
+            previous = previous(exchange, k.recordId);
+        } catch (DeliveryStateUnavailableException e) {
+            abandon(exchange, e);
+            throw e;
+        }
         boolean known = k.fingerprint.equals(previous);
         if (!known) {
             exchange.setVariable(DeliveryStateRepository.CHANGE, previous == null ? "new" : "changed");
@@ -71,9 +82,19 @@ public final class DatabaseDeliveryState extends ServiceSupport implements Idemp
         return k.fingerprint.equals(lookup(List.of(k.recordId)).get(k.recordId));
     }
 
+    /**
+     * Marks a record the downstream accepted. If the database is away it stays unmarked (it is delivered again by a
+     * later run: at most the record in flight), and the run ends at its next page instead of delivering more.
+     */
     @Override
     public boolean add(Exchange exchange, String key) {
-        boolean added = add(key);
+        boolean added;
+        try {
+            added = add(key);
+        } catch (DeliveryStateUnavailableException e) {
+            abandon(exchange, e);
+            return false;
+        }
         Key k = Key.parse(key);
         Scope scope = scope(exchange, k.recordId);
         if (scope != null) {
@@ -118,6 +139,13 @@ public final class DatabaseDeliveryState extends ServiceSupport implements Idemp
     @Override
     protected void doStop() {
         // the pool is closed by ClusterWiring
+    }
+
+    private static void abandon(Exchange exchange, DeliveryStateUnavailableException why) {
+        SyncReport run = SyncReport.of(exchange);
+        if (run != null) {
+            run.abandon(why);
+        }
     }
 
     /** The fingerprint delivered for this record, from the page's one lookup when the page is known. */

@@ -9,4 +9,14 @@ public final class DeliveryStateUnavailableException extends RuntimeException {
     public DeliveryStateUnavailableException(String message) {
         super(message, null, false, false);
     }
+
+    /** This exception in {@code failure}'s chain of causes (Camel wraps what a split's part threw), or null. */
+    public static DeliveryStateUnavailableException in(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof DeliveryStateUnavailableException unavailable) {
+                return unavailable;
+            }
+        }
+        return null;
+    }
 }

@@ -42,6 +42,11 @@ public final class PageReader implements Processor {
 
     @Override
     public void process(Exchange exchange) throws IOException {
+        SyncReport run = SyncReport.of(exchange);
+        if (run != null && run.abandoned() != null) {
+            // the delivery state went away during the last page: the walk ends here, in the poll's one line
+            throw run.abandoned();
+        }
         JsonNode answer = parse(exchange.getMessage().getBody(byte[].class));
         JsonNode found = answer.at(recordsPointer);
         List<ApiRecord> records = new ArrayList<>();

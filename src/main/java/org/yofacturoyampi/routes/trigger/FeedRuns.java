@@ -138,6 +138,13 @@ public final class FeedRuns {
         if (report == null) {
             return;
         }
+        RuntimeException abandoned = report.abandoned();
+        if (abandoned != null && report.sayAbandonOnce()) {
+            // the delivery state went away on the walk's last page: said here, since no next page said it
+            LOG.warn("{}: run ended: {}; the next run starts over and skips what was delivered", report.feed(),
+                    abandoned.getMessage());
+            report.error("run ended: " + abandoned.getMessage());
+        }
         report.finish();
         finished.accept(report);
         String onNode = node == null ? "" : " (node " + node + ")";
