@@ -23,7 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.yofacturoyampi.routes.delivery.DeadLetterEnvelope;
 import org.yofacturoyampi.routes.delivery.DeliveryFailureLog;
-import org.yofacturoyampi.routes.delivery.DeliveryStateRepository;
+import org.yofacturoyampi.routes.delivery.DeliveryStates;
 import org.yofacturoyampi.routes.delivery.InboundAttempts;
 import org.yofacturoyampi.routes.delivery.InboundFailureLog;
 import org.yofacturoyampi.routes.health.CredentialHealth;
@@ -89,7 +89,7 @@ final class RuntimeWiring extends MainListenerSupport {
         registry.bind("deadLetterEnvelope", new DeadLetterEnvelope(json));
 
         registry.bind("yofacturoListPage", new PageReader(json, "/data", "id", PagingRule.totalPagesInMeta()));
-        yofacturo = yofacturoTenants(context, json, stateDir);
+        yofacturo = yofacturoTenants(context, json, stateDir, DeliveryStates.in(registry));
         Tenants<YoFacturoTenant> t = yofacturo;
         registry.bind("yofacturoTenants", t);
         registry.bind("yofacturoSessionRequest", (Processor) e -> t.of(e).sessionRequest().process(e));
@@ -124,7 +124,8 @@ final class RuntimeWiring extends MainListenerSupport {
     }
 
     /** The organisations: YOFACTURO_TENANTS lists them, each with its own key; without it, one, with YOFACTURO_API_KEY. */
-    private static Tenants<YoFacturoTenant> yofacturoTenants(CamelContext context, ObjectMapper json, Path stateDir) {
+    private static Tenants<YoFacturoTenant> yofacturoTenants(CamelContext context, ObjectMapper json, Path stateDir,
+            DeliveryStates states) {
         List<String> ids = Tenants.ids(property(context, "yofacturo.tenants"), "YOFACTURO_TENANTS");
         boolean several = !ids.equals(List.of(Tenants.DEFAULT));
         Duration renewBefore = duration(context, "yofacturo.renew-before", "YOFACTURO_RENEW_BEFORE");
@@ -143,8 +144,8 @@ final class RuntimeWiring extends MainListenerSupport {
             return new YoFacturoTenant(id, keyVariable, credentials, sessions, bearer,
                     new ReauthenticateOnRetry(sessions, bearer), new SessionRequestBody(credentials),
                     new RateLimitGate(api, maxWait, Clock.systemUTC(), stores.rateLimit("yofacturo", id)),
-                    new DeliveryStateRepository(state.resolve("yofacturo-invoice-batches.state")),
-                    new DeliveryStateRepository(state.resolve("yofacturo-batch-invoices.state")),
+                    states.create(id, "yofacturo-invoice-batches", state.resolve("yofacturo-invoice-batches.state")),
+                    states.create(id, "yofacturo-batch-invoices", state.resolve("yofacturo-batch-invoices.state")),
                     several ? "yofacturo/" + id : "yofacturo");
         });
     }

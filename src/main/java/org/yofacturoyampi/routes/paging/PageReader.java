@@ -13,7 +13,7 @@ import org.apache.camel.Processor;
 /**
  * Reads one answer of a list endpoint: replaces the body with the page's records as {@link ApiRecord}s and sets the
  * exchange variable {@value #NEXT_PAGE} to the next page number, or removes it when this was the last page. Reads the
- * current page number from the variable {@value #PAGE}.
+ * current page number from the variable {@value #PAGE}. The page's record ids go to the variable {@link PageIds#VARIABLE}.
  */
 public final class PageReader implements Processor {
 
@@ -42,6 +42,11 @@ public final class PageReader implements Processor {
 
     @Override
     public void process(Exchange exchange) throws IOException {
+        SyncReport run = SyncReport.of(exchange);
+        if (run != null && run.abandoned() != null) {
+            // the delivery state went away during the last page: the walk ends here, in the poll's one line
+            throw run.abandoned();
+        }
         JsonNode answer = parse(exchange.getMessage().getBody(byte[].class));
         JsonNode found = answer.at(recordsPointer);
         List<ApiRecord> records = new ArrayList<>();
@@ -62,6 +67,7 @@ public final class PageReader implements Processor {
             exchange.setVariable(NEXT_PAGE, next);
         }
         exchange.removeVariable(UNREADABLE);
+        exchange.setVariable(PageIds.VARIABLE, new PageIds(records.stream().map(ApiRecord::getId).toList()));
         exchange.getMessage().setBody(records);
         SyncReport report = SyncReport.of(exchange);
         if (report != null) {

@@ -20,7 +20,8 @@ import org.yofacturoyampi.routes.tenant.Tenants;
 /**
  * The feeds that can be run, and their runs: the route {@code sync} (routes/sync.yaml) calls {@link #begin} and
  * {@link #end} around every run, scheduled or triggered. A feed runs once at a time: a run asked for while another
- * run of the same feed is under way waits for it to end, then runs.
+ * run of the same feed is under way waits for it to end, then runs; in cluster mode also when that run is on another
+ * node ({@link FeedLock}).
  */
 public final class FeedRuns {
 
@@ -34,6 +35,7 @@ public final class FeedRuns {
 
     private static final Logger LOG = LoggerFactory.getLogger(FeedRuns.class);
     private static final String HOLDS_LOCK = "SyncHoldsFeedLock";
+    private static final String CLUSTER_LOCK = "SyncClusterFeedLock";
 
     private record Feed(String name, String entry, String tenant, String resource, List<String> accounts) {
     }
@@ -44,6 +46,8 @@ public final class FeedRuns {
     private final Clock clock;
     private final Consumer<SyncReport> finished;
     private volatile Duration progressEvery = Duration.ofSeconds(5);
+    private volatile FeedLock clusterLock = FeedLock.NONE;
+    private volatile String node;
 
     /** @param finished told of every finished run (metrics) */
     public FeedRuns(ObjectMapper json, Clock clock, Consumer<SyncReport> finished) {
@@ -55,6 +59,14 @@ public final class FeedRuns {
     /** How often a long run logs how far it got (configuration: progress-every). */
     public void progressEvery(Duration every) {
         this.progressEvery = every;
+    }
+
+    /**
+     * Cluster mode: every run also takes the feed's lock across the nodes, and its line says which node ran it.
+     */
+    public void inCluster(String nodeId, FeedLock lock) {
+        this.node = nodeId;
+        this.clusterLock = lock;
     }
 
     /** A feed without accounts (YoFacturo) of one tenant: its walk route is {@code direct:<entry>}. */
@@ -91,7 +103,16 @@ public final class FeedRuns {
             LOG.info("{} ({}): waiting for the run under way to end", name, trigger);
             lock.acquire();
         }
+        FeedLock.Held acrossNodes;
+        try {
+            acrossNodes = clusterLock.acquire(name,
+                    () -> LOG.info("{} ({}): waiting for the run under way on another node to end", name, trigger));
+        } catch (InterruptedException | RuntimeException e) {
+            lock.release();
+            throw e;
+        }
         exchange.setProperty(HOLDS_LOCK, true);
+        exchange.setProperty(CLUSTER_LOCK, acrossNodes);
         exchange.setProperty(SyncReport.PROPERTY, new SyncReport(name, feed.tenant(), account, trigger, clock, progressEvery));
         exchange.setVariable(Tenants.VARIABLE, feed.tenant());
         exchange.setVariable(ENTRY, feed.entry());
@@ -104,19 +125,39 @@ public final class FeedRuns {
         SyncReport report = SyncReport.of(exchange);
         if (Boolean.TRUE.equals(exchange.getProperty(HOLDS_LOCK))) {
             exchange.removeProperty(HOLDS_LOCK);
-            locks.get(report.feed()).release();
+            FeedLock.Held acrossNodes = exchange.getProperty(CLUSTER_LOCK, FeedLock.Held.class);
+            exchange.removeProperty(CLUSTER_LOCK);
+            try {
+                if (acrossNodes != null) {
+                    acrossNodes.close();
+                }
+            } finally {
+                locks.get(report.feed()).release();
+            }
         }
         if (report == null) {
             return;
         }
+        RuntimeException abandoned = report.abandoned();
+        if (abandoned != null && report.sayAbandonOnce()) {
+            // the delivery state went away on the walk's last page: said here, since no next page said it
+            LOG.warn("{}: run ended: {}; the next run starts over and skips what was delivered", report.feed(),
+                    abandoned.getMessage());
+            report.error("run ended: " + abandoned.getMessage());
+        }
         report.finish();
         finished.accept(report);
+        String onNode = node == null ? "" : " (node " + node + ")";
         if (report.errorCount() > 0) {
-            LOG.warn("{}", report.summary());
+            LOG.warn("{}{}", report.summary(), onNode);
         } else {
-            LOG.info("{}", report.summary());
+            LOG.info("{}{}", report.summary(), onNode);
         }
-        exchange.getMessage().setBody(json.writeValueAsString(report.toMap()));
+        Map<String, Object> answer = report.toMap();
+        if (node != null) {
+            answer.put("node", node);
+        }
+        exchange.getMessage().setBody(json.writeValueAsString(answer));
         exchange.getMessage().setHeader("SyncOutcome", report.errorCount() == 0 ? "ok" : "errors");
     }
 

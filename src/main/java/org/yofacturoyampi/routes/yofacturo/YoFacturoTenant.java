@@ -1,6 +1,6 @@
 package org.yofacturoyampi.routes.yofacturo;
 
-import org.yofacturoyampi.routes.delivery.DeliveryStateRepository;
+import org.apache.camel.spi.IdempotentRepository;
 import org.yofacturoyampi.routes.http.RateLimitGate;
 
 /**
@@ -10,7 +10,7 @@ import org.yofacturoyampi.routes.http.RateLimitGate;
  */
 public record YoFacturoTenant(String id, String keyVariable, YoFacturoCredentials credentials, SessionTokenCache sessions,
         BearerHeader bearer, ReauthenticateOnRetry reauthenticate, SessionRequestBody sessionRequest,
-        RateLimitGate rateLimit, DeliveryStateRepository batchState, DeliveryStateRepository invoiceState,
+        RateLimitGate rateLimit, IdempotentRepository batchState, IdempotentRepository invoiceState,
         String outputPath) {
 
     public boolean isConfigured() {

@@ -19,8 +19,7 @@ class ClusterDatabaseTest {
     Path work;
 
     private RunningApp.Builder app(String url) {
-        return RunningApp.builder(work).property("cluster.database-url", url).property("cluster.database-user", "postgres")
-                .property("cluster.secret-key", org.yofacturoyampi.routes.support.ClusterSchema.FAKE_SECRET_KEY);
+        return RunningApp.builder(work).property("cluster.database-url", url).property("cluster.database-user", "postgres");
     }
 
     @Test

@@ -26,7 +26,7 @@ class ClusterSecretKeyTest {
     @Test
     void clusterModeWithoutTheSecretKeyRefusesToStartNamingIt() throws Exception {
         try (TestDatabase db = TestDatabase.create()) {
-            Throwable failure = catchThrowable(() -> app(db).start());
+            Throwable failure = catchThrowable(() -> app(db).property("cluster.secret-key", "").start());
 
             assertThat(configurationError(failure)).isNotNull().hasMessageContaining("CLUSTER_SECRET_KEY")
                     .hasMessageContaining("base64 of 32 random bytes");

@@ -58,6 +58,16 @@ public final class TestDatabase implements AutoCloseable {
         return baseUrl + "?currentSchema=" + schema;
     }
 
+    /** As {@link #url()}, through a proxy on this port of 127.0.0.1 (see {@link TcpProxy}). */
+    public String urlThrough(int port) {
+        return url().replaceFirst("//[^/]+/", "//127.0.0.1:" + port + "/");
+    }
+
+    /** The server's host and port, for a {@link TcpProxy} to it. */
+    public java.net.URI server() {
+        return java.net.URI.create(baseUrl.substring("jdbc:".length()));
+    }
+
     public String user() {
         return user;
     }
