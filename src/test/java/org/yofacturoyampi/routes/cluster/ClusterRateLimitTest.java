@@ -2,7 +2,6 @@ package org.yofacturoyampi.routes.cluster;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
-import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,11 +30,13 @@ import org.yofacturoyampi.routes.support.TestDatabase;
 /**
  * "A 429 with Retry-After answered to one node: no node sends that API a request before it has passed; a node
  * restarted during the wait also waits", with two app instances on one PostgreSQL schema and Yampi stubbed: the stub's
- * log of when each request arrived is the evidence.
+ * log of when each request arrived is the evidence. The 429 comes on one feed (contacts) and the other node syncs
+ * another feed of the same token (conversations): the wait is the token's, and a feed's own cluster lock plays no part.
  */
 class ClusterRateLimitTest {
 
     private static final String CONTACTS = "/api/v1/accounts/1/contacts";
+    private static final String CONVERSATIONS = "/api/v1/accounts/1/conversations";
     private static final String TOKEN = "yampi_test_FAKE_TOKEN";
     /** The node's gate opens the wait after it read the 429, which is after the stub logged it: a little slack. */
     private static final long SLACK_MILLIS = 100;
@@ -60,7 +61,7 @@ class ClusterRateLimitTest {
 
     private RunningApp.Builder node(String name) {
         return RunningApp.builder(work.resolve(name)).yampi(yampi.baseUrl(), TOKEN, "user", "1")
-                .property("yampi.poll-cron", RunningApp.NEVER).property("yampi.resources", "contacts")
+                .property("yampi.poll-cron", RunningApp.NEVER).property("yampi.resources", "contacts,conversations")
                 .property("cluster.database-url", db.url()).property("cluster.database-user", db.user())
                 .property("cluster.secret-key", ClusterSchema.FAKE_SECRET_KEY)
                 .property("cluster.node-id", name);
@@ -73,6 +74,9 @@ class ClusterRateLimitTest {
         yampi.stubFor(get(urlPathEqualTo(CONTACTS)).inScenario("limit").whenScenarioStateIs("open")
                 .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
                         .withBody("{\"meta\": {\"count\": 1, \"current_page\": \"1\"}, \"payload\": [{\"id\": 7}]}")));
+        yampi.stubFor(get(urlPathEqualTo(CONVERSATIONS)).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json")
+                .withBody("{\"data\": {\"meta\": {}, \"payload\": [{\"id\": 5}]}}")));
     }
 
     @Test
@@ -81,9 +85,9 @@ class ClusterRateLimitTest {
         contactsLimitedOnceFor(4);
         try (RunningApp a = node("a").start(); RunningApp b = node("b").start()) {
             // when node a's sync meets the 429, and node b is asked to sync right after
-            CompletableFuture<HttpResponse<String>> syncA = sync(a);
-            await().atMost(Duration.ofSeconds(20)).until(() -> !contactsCalls().isEmpty());
-            CompletableFuture<HttpResponse<String>> syncB = sync(b);
+            CompletableFuture<HttpResponse<String>> syncA = sync(a, "yampi-contacts");
+            await().atMost(Duration.ofSeconds(20)).until(() -> !calls().isEmpty());
+            CompletableFuture<HttpResponse<String>> syncB = sync(b, "yampi-conversations");
 
             // then both syncs end well ...
             assertThat(syncA.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
@@ -91,7 +95,7 @@ class ClusterRateLimitTest {
         }
 
         // ... and no request of either node reached Yampi in the 4 seconds after the 429
-        List<Instant> calls = contactsCalls();
+        List<Instant> calls = calls();
         assertThat(calls).hasSizeGreaterThanOrEqualTo(3);
         assertThat(calls.subList(1, calls.size())).allSatisfy(call ->
                 assertThat(call).isAfterOrEqualTo(calls.get(0).plusMillis(4000 - SLACK_MILLIS)));
@@ -104,40 +108,38 @@ class ClusterRateLimitTest {
         RunningApp first = node("a").property("camel.main.shutdown-timeout", "1").start();
         CompletableFuture<HttpResponse<String>> interrupted;
         try {
-            interrupted = sync(first);
-            await().atMost(Duration.ofSeconds(20)).until(() -> !contactsCalls().isEmpty());
+            interrupted = sync(first, "yampi-contacts");
+            await().atMost(Duration.ofSeconds(20)).until(() -> !calls().isEmpty());
         } finally {
             // when the node stops during the wait ...
             first.close();
         }
         // ... and starts again (a new process would read the same database) and is asked to sync
         try (RunningApp restarted = node("a").start()) {
-            assertThat(sync(restarted).get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+            assertThat(sync(restarted, "yampi-conversations").get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
         }
         interrupted.cancel(true);
 
         // then its requests came after the 8 seconds
-        List<Instant> calls = contactsCalls();
+        List<Instant> calls = calls();
         assertThat(calls).hasSizeGreaterThanOrEqualTo(2);
         assertThat(calls.subList(1, calls.size())).allSatisfy(call ->
                 assertThat(call).isAfterOrEqualTo(calls.get(0).plusMillis(8000 - SLACK_MILLIS)));
     }
 
-    private static CompletableFuture<HttpResponse<String>> sync(RunningApp node) {
+    private static CompletableFuture<HttpResponse<String>> sync(RunningApp node, String feed) {
         return CompletableFuture.supplyAsync(() -> {
             try {
-                return node.postJson("/sync", "{\"feed\": \"yampi-contacts\"}");
+                return node.postJson("/sync", "{\"feed\": \"" + feed + "\"}");
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
         });
     }
 
-    /** When each contacts call arrived, in order. */
-    private List<Instant> contactsCalls() {
-        return yampi.findAll(getRequestedFor(urlPathEqualTo(CONTACTS))).isEmpty() ? List.of()
-                : yampi.getAllServeEvents().stream().filter(e -> e.getRequest().getUrl().startsWith(CONTACTS))
-                        .map(ServeEvent::getRequest).map(r -> r.getLoggedDate().toInstant())
-                        .sorted(Comparator.naturalOrder()).toList();
+    /** When each call to Yampi arrived, in order (the first is the one answered 429). */
+    private List<Instant> calls() {
+        return yampi.getAllServeEvents().stream().map(ServeEvent::getRequest).map(r -> r.getLoggedDate().toInstant())
+                .sorted(Comparator.naturalOrder()).toList();
     }
 }
