@@ -25,6 +25,7 @@ final class AdvisoryFeedLock implements FeedLock {
 
     private static final Logger LOG = LoggerFactory.getLogger(AdvisoryFeedLock.class);
     private static final String KEYS = "hashtext('yyr-feed:' || current_schema()), hashtext(?)";
+    static final String APPLICATION_NAME = "yyr feed lock ";
     private static final String TRY_LOCK = "SELECT pg_try_advisory_lock(" + KEYS + ")";
 
     private final ClusterSettings settings;
@@ -74,7 +75,8 @@ final class AdvisoryFeedLock implements FeedLock {
         }
         properties.setProperty("connectTimeout", "5");
         properties.setProperty("tcpKeepAlive", "true");
-        properties.setProperty("ApplicationName", "yofacturo-yampi-routes feed lock");
+        // names the node in pg_stat_activity: which node runs which feed is one query away
+        properties.setProperty("ApplicationName", APPLICATION_NAME + settings.nodeId());
         return DriverManager.getConnection(settings.databaseUrl(), properties);
     }
 
