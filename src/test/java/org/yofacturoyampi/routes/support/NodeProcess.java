@@ -49,6 +49,8 @@ public final class NodeProcess implements AutoCloseable {
             all.put("input-dir", dir.resolve("in").toString());
             all.put("server.host", "127.0.0.1");
             all.put("server.port", String.valueOf(port));
+            // cluster mode (settings with cluster.database-url) needs a key; an obviously fake one
+            all.put("cluster.secret-key", ClusterSchema.FAKE_SECRET_KEY);
             all.putAll(settings);
             Path config = dir.resolve("node.properties");
             Files.writeString(config, all.entrySet().stream().map(e -> e.getKey() + " = " + e.getValue())
