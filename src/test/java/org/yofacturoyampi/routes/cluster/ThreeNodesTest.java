@@ -120,6 +120,8 @@ class ThreeNodesTest {
             long runLines = nodes.stream().flatMap(n -> n.logLines().stream())
                     .filter(l -> l.contains("yampi-contacts (schedule)") && l.contains("(node node-")).count();
             assertThat(runLines).isGreaterThanOrEqualTo(after.get("contacts") - 1);
+            // and one sessions call for the whole cluster, though each node checked the session as it started
+            assertThat(sandbox.yofacturo().sessionCalls()).isEqualTo(1);
         }
     }
 
