@@ -38,7 +38,11 @@ public final class ClusterSettings {
 
     public static ClusterSettings from(PropertiesComponent properties) {
         String url = value(properties, "cluster.database-url");
-        if (!url.isEmpty() && !url.startsWith("jdbc:postgresql:")) {
+        if (url.isEmpty()) {
+            // cluster mode off: nothing else is read, checked or looked up (not even the host name)
+            return new ClusterSettings("", "", "", "", "", 0, Duration.ZERO);
+        }
+        if (!url.startsWith("jdbc:postgresql:")) {
             throw new ConfigurationException(URL_VARIABLE + " must be a PostgreSQL JDBC URL such as "
                     + "jdbc:postgresql://db.example.com:5432/yofacturo, not '" + withoutParameters(url) + "'");
         }

@@ -4,12 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
 
 import javax.sql.DataSource;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.yofacturoyampi.routes.ConfigurationException;
+import org.yofacturoyampi.routes.support.NodeProcess;
 import org.yofacturoyampi.routes.support.RunningApp;
 import org.yofacturoyampi.routes.support.TestDatabase;
 
@@ -63,6 +66,23 @@ class ClusterDatabaseTest {
         assertThat(error).isNotNull();
         assertThat(error.getMessage()).contains("CLUSTER_DATABASE_URL").contains("jdbc:postgresql://127.0.0.1:1/test")
                 .doesNotContain("fake-password-never-shown").doesNotContain("connectTimeout");
+    }
+
+    @Test
+    void theProcessStartedWithAnUnreachableDatabaseSaysSoInOneLineAndExits2() throws Exception {
+        NodeProcess node = NodeProcess.start("unreachable", work.resolve("node"), Map.of(
+                "cluster.database-url", "jdbc:postgresql://127.0.0.1:1/test",
+                "cluster.database-user", "postgres",
+                "cluster.database-password", "fake-password-never-shown"));
+        try {
+            assertThat(node.exitStatus(Duration.ofSeconds(120))).isEqualTo(2);
+            String output = String.join("\n", node.logLines());
+            assertThat(output).contains("configuration error: cannot connect to the cluster database "
+                    + "jdbc:postgresql://127.0.0.1:1/test").contains("CLUSTER_DATABASE_URL")
+                    .doesNotContain("fake-password-never-shown").doesNotContain("\tat ");
+        } finally {
+            node.kill();
+        }
     }
 
     @Test

@@ -107,6 +107,11 @@ public final class NodeProcess implements AutoCloseable {
         }
     }
 
+    /** Its exit status once it ended by itself within {@code timeout}, else null. */
+    public Integer exitStatus(Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : null;
+    }
+
     /** kill -9. */
     public void kill() throws InterruptedException {
         process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
