@@ -78,8 +78,6 @@ class ClusterInboundTest {
         Map<Object, Long> posts = sandbox.yampi().postedMessages().stream()
                 .collect(Collectors.groupingBy(m -> m.get("content"), Collectors.counting()));
         assertThat(posts).hasSize(MESSAGES).allSatisfy((content, times) -> assertThat(times).as("%s", content).isEqualTo(1L));
-        // and no claim is left behind (each is dropped 10 s after its file was done: the rows are gone or going)
-        assertThat(db.count("SELECT count(*) FROM yyr_inbound_read_lock")).isLessThanOrEqualTo(MESSAGES);
     }
 
     @Test
