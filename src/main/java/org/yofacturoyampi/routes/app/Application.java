@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.main.Main;
 import org.yofacturoyampi.routes.ConfigurationException;
 import org.yofacturoyampi.routes.OutOfMemoryExit;
+import org.yofacturoyampi.routes.cluster.ClusterWiring;
 import org.yofacturoyampi.routes.metrics.FeedMetrics;
 import org.yofacturoyampi.routes.trigger.FeedRuns;
 
@@ -100,6 +101,8 @@ public final class Application {
         if (options.sandbox()) {
             SandboxMode.install(main);
         }
+        // first: the wirings below find the cluster's database in the registry when cluster mode is on
+        main.addMainListener(new ClusterWiring());
         FeedMetrics metrics = new FeedMetrics(main::getCamelContext);
         FeedRuns feeds = new FeedRuns(new ObjectMapper(), Clock.systemUTC(), metrics::record);
         main.addMainListener(new RuntimeWiring(feeds, metrics));

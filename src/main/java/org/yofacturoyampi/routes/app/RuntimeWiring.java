@@ -10,6 +10,7 @@ import java.time.format.DateTimeParseException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.CamelContext;
 import org.yofacturoyampi.routes.ConfigurationException;
+import org.yofacturoyampi.routes.cluster.ClusterStores;
 import org.apache.camel.Processor;
 import org.apache.camel.builder.TemplatedRouteBuilder;
 import org.apache.camel.health.HealthCheckRegistry;
@@ -24,7 +25,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.yofacturoyampi.routes.delivery.DeadLetterEnvelope;
 import org.yofacturoyampi.routes.delivery.DeliveryFailureLog;
-import org.yofacturoyampi.routes.delivery.DeliveryStateRepository;
+import org.yofacturoyampi.routes.delivery.DeliveryStates;
 import org.yofacturoyampi.routes.delivery.InboundAttempts;
 import org.yofacturoyampi.routes.delivery.InboundFailureLog;
 import org.yofacturoyampi.routes.health.CredentialHealth;
@@ -114,7 +115,7 @@ final class RuntimeWiring extends MainListenerSupport {
         registry.bind("yofacturoListPage", new PageReader(json, "/data", "id", PagingRule.totalPagesInMeta()));
         registry.bind("yofacturoInvoicesPath", (Processor) e -> e.setVariable("path",
                 UrlPathSegment.invoicesOfBatch(e.getVariable("batchId", String.class))));
-        yofacturo = yofacturoTenants(context, json, stateDir);
+                yofacturo = yofacturoTenants(context, json, stateDir, DeliveryStates.in(registry));
         Tenants<YoFacturoTenant> t = yofacturo;
         registry.bind("yofacturoTenants", t);
         registry.bind("yofacturoSessionRequest", (Processor) e -> t.of(e).sessionRequest().process(e));
@@ -149,25 +150,28 @@ final class RuntimeWiring extends MainListenerSupport {
     }
 
     /** The organisations: YOFACTURO_TENANTS lists them, each with its own key; without it, one, with YOFACTURO_API_KEY. */
-    private static Tenants<YoFacturoTenant> yofacturoTenants(CamelContext context, ObjectMapper json, Path stateDir) {
+    private static Tenants<YoFacturoTenant> yofacturoTenants(CamelContext context, ObjectMapper json, Path stateDir,
+            DeliveryStates states) {
         List<String> ids = Tenants.ids(property(context, "yofacturo.tenants"), "YOFACTURO_TENANTS");
         boolean several = !ids.equals(List.of(Tenants.DEFAULT));
         Duration renewBefore = duration(context, "yofacturo.renew-before", "YOFACTURO_RENEW_BEFORE");
         Duration maxWait = duration(context, "http.rate-limit-max-wait", "HTTP_RATE_LIMIT_MAX_WAIT");
+        ClusterStores stores = ClusterStores.of(context);
         return Tenants.of(ids, id -> {
             String keyVariable = Tenants.variable("yofacturo", id, "api-key");
             String api = several ? "YoFacturo [" + id + "]" : "YoFacturo";
             YoFacturoCredentials credentials = new YoFacturoCredentials(
                     property(context, Tenants.property("yofacturo", id, "api-key")), json);
             SessionTokenCache sessions = new SessionTokenCache(new CamelSessionIssuer(context.createProducerTemplate(),
-                    "direct:yofacturo-session-create", json, id), renewBefore, Clock.systemUTC(), api, keyVariable);
+                    "direct:yofacturo-session-create", json, id), stores.sessions(id), renewBefore, Clock.systemUTC(),
+                    api, keyVariable);
             BearerHeader bearer = new BearerHeader(sessions);
             Path state = several ? stateDir.resolve(id) : stateDir;
             return new YoFacturoTenant(id, keyVariable, credentials, sessions, bearer,
                     new ReauthenticateOnRetry(sessions, bearer), new SessionRequestBody(credentials),
-                    new RateLimitGate(api, maxWait, Clock.systemUTC()),
-                    new DeliveryStateRepository(state.resolve("yofacturo-invoice-batches.state")),
-                    new DeliveryStateRepository(state.resolve("yofacturo-batch-invoices.state")),
+                    new RateLimitGate(api, maxWait, Clock.systemUTC(), stores.rateLimit("yofacturo", id)),
+                    states.create(id, "yofacturo-invoice-batches", state.resolve("yofacturo-invoice-batches.state")),
+                    states.create(id, "yofacturo-batch-invoices", state.resolve("yofacturo-batch-invoices.state")),
                     several ? "yofacturo/" + id : "yofacturo");
         });
     }

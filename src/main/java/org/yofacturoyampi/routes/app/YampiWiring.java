@@ -21,7 +21,8 @@ import org.apache.camel.spi.Registry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.yofacturoyampi.routes.ConfigurationException;
-import org.yofacturoyampi.routes.delivery.DeliveryStateRepository;
+import org.yofacturoyampi.routes.cluster.ClusterStores;
+import org.yofacturoyampi.routes.delivery.DeliveryStates;
 import org.yofacturoyampi.routes.delivery.InboundAttempts;
 import org.yofacturoyampi.routes.health.CredentialHealth;
 import org.yofacturoyampi.routes.http.RateLimitGate;
@@ -72,7 +73,9 @@ final class YampiWiring extends MainListenerSupport {
         boolean several = !ids.equals(List.of(Tenants.DEFAULT));
         Path stateDir = Path.of(property(properties, "state-dir"));
         Duration maxWait = Duration.parse(property(properties, "http.rate-limit-max-wait"));
-        tenants = Tenants.of(ids, id -> tenant(properties, catalogue, id, several, stateDir, maxWait));
+        DeliveryStates states = DeliveryStates.in(registry);
+        ClusterStores stores = ClusterStores.of(context);
+        tenants = Tenants.of(ids, id -> tenant(properties, catalogue, id, several, stateDir, maxWait, states, stores));
         Tenants<YampiTenant> t = tenants;
 
         properties.addOverrideProperty("yampi.api-host", apiHost(property(properties, "yampi.base-url")));
@@ -134,7 +137,7 @@ final class YampiWiring extends MainListenerSupport {
 
     /** A token and its accounts: YAMPI_TENANTS lists them (YAMPI_TENANT_<ID>_*); without it, one, with YAMPI_*. */
     private static YampiTenant tenant(PropertiesComponent properties, YampiCatalogue catalogue, String id,
-            boolean several, Path stateDir, Duration maxWait) {
+            boolean several, Path stateDir, Duration maxWait, DeliveryStates states, ClusterStores stores) {
         String token = setting(properties, id, "api-token", false);
         String accounts = setting(properties, id, "account-ids", false);
         List<String> missing = new ArrayList<>();
@@ -170,8 +173,8 @@ final class YampiWiring extends MainListenerSupport {
                     polled.isEmpty() ? "nothing" : polled.stream().map(YampiResource::name).collect(Collectors.joining(", ")));
         }
         return new YampiTenant(id, new YampiTokenHeader(token), kind, accountIds, polled,
-                new DeliveryStateRepository((several ? stateDir.resolve(id) : stateDir).resolve("yampi.state")),
-                new RateLimitGate(api, maxWait, Clock.systemUTC()), several ? "yampi/" + id : "yampi",
+                states.create(id, "yampi", (several ? stateDir.resolve(id) : stateDir).resolve("yampi.state")),
+                new RateLimitGate(api, maxWait, Clock.systemUTC(), stores.rateLimit("yampi", id)), several ? "yampi/" + id : "yampi",
                 List.copyOf(missing));
     }
 

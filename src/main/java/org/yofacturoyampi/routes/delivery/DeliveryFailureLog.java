@@ -28,6 +28,16 @@ public final class DeliveryFailureLog {
     public void report(Exchange exchange) {
         Throwable cause = exchange.getProperty(ExchangePropertyKey.EXCEPTION_CAUGHT, Throwable.class);
         OutOfMemoryExit.ifOutOfMemory(cause);
+        DeliveryStateUnavailableException stateAway = DeliveryStateUnavailableException.in(cause);
+        if (stateAway != null) {
+            // not this record's problem: the run ends at its next page, in one line (PollFailureLog), and the next
+            // run starts over
+            SyncReport run = SyncReport.of(exchange);
+            if (run != null) {
+                run.abandon(stateAway);
+            }
+            return;
+        }
         String kind = exchange.getVariable(RECORD_KIND, "record", String.class);
         Object id = exchange.getVariable(RecordKey.RECORD_ID);
         String downstream = exchange.getProperty(ExchangePropertyKey.FAILURE_ENDPOINT, String.class);

@@ -22,7 +22,7 @@ import org.apache.camel.support.service.ServiceSupport;
  * keeps one entry per record id (not one per version), in memory and in an append-only file that is flushed on every
  * add, so a crash loses nothing that was marked; the file is compacted at start.
  */
-public final class DeliveryStateRepository extends ServiceSupport implements IdempotentRepository {
+public final class DeliveryStateRepository extends ServiceSupport implements DeliveryState {
 
     /** Exchange variable: "new" or "changed", set when a record is about to be delivered. */
     public static final String CHANGE = "recordChange";
@@ -93,7 +93,7 @@ public final class DeliveryStateRepository extends ServiceSupport implements Ide
         }
     }
 
-    /** What is recorded under this id (a record's fingerprint, or a value kept under an id of its own), or null. */
+    @Override
     public String recorded(String recordId) {
         return delivered.get(recordId);
     }

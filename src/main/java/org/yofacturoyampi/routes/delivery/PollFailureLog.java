@@ -15,6 +15,10 @@ public final class PollFailureLog {
     public void report(Exchange exchange) {
         Throwable cause = exchange.getProperty(ExchangePropertyKey.EXCEPTION_CAUGHT, Throwable.class);
         OutOfMemoryExit.ifOutOfMemory(cause);
+        SyncReport run = SyncReport.of(exchange);
+        if (DeliveryStateUnavailableException.in(cause) != null && run != null && !run.sayAbandonOnce()) {
+            return; // said once for the run, not again for each account or record of the page
+        }
         Object page = exchange.getVariable("page");
         String stopped = "poll stopped" + (page == null ? "" : " at page " + page) + ": " + FailureDescription.of(cause);
         LOG.warn("{}: {}; the next poll starts over and skips what was delivered", feed(exchange), stopped);

@@ -17,7 +17,9 @@ import org.slf4j.LoggerFactory;
 /**
  * One API's rate limit, shared by every route that calls it: after a 429 no request goes to that API until the wait
  * is over. The wait is the answer's {@code Retry-After} (seconds or an HTTP date), or else an exponential backoff
- * (1 s, 2 s, 4 s ...); either is capped at {@code maxWait}.
+ * (1 s, 2 s, 4 s ...); either is capped at {@code maxWait}. With a {@link RateLimitStore} the nodes of a cluster
+ * share, the wait also holds every node and a node restarted during it: a 429 is written to the store, and the store is
+ * asked only while this gate is open (it may answer from a copy a moment old; see the cluster store).
  */
 public final class RateLimitGate {
 
@@ -27,19 +29,26 @@ public final class RateLimitGate {
     private final String api;
     private final Duration maxWait;
     private final Clock clock;
+    private final RateLimitStore store;
     private final AtomicInteger consecutiveLimits = new AtomicInteger();
     private volatile Instant closedUntil = Instant.EPOCH;
 
     public RateLimitGate(String api, Duration maxWait, Clock clock) {
+        this(api, maxWait, clock, RateLimitStore.none());
+    }
+
+    /** @param store where the wait is shared beyond this process ({@link RateLimitStore#none()}: nowhere) */
+    public RateLimitGate(String api, Duration maxWait, Clock clock, RateLimitStore store) {
         this.api = api;
         this.maxWait = maxWait;
         this.clock = clock;
+        this.store = store;
     }
 
     /** Blocks the calling request until the API may be called again. */
     public void awaitClearance() throws InterruptedException {
         while (true) {
-            long waitMillis = Duration.between(clock.instant(), closedUntil).toMillis();
+            long waitMillis = Duration.between(clock.instant(), closedUntil()).toMillis();
             if (waitMillis <= 0) {
                 return;
             }
@@ -59,11 +68,8 @@ public final class RateLimitGate {
             wait = maxWait;
         }
         Instant until = clock.instant().plus(wait);
-        synchronized (this) {
-            if (until.isAfter(closedUntil)) {
-                closedUntil = until;
-            }
-        }
+        closeUntil(until);
+        store.closeUntil(until);
         LOG.warn("{} rate limit hit (429): every {} request waits {} s{}", api, api, wait.toMillis() / 1000.0,
                 asked != null ? " as Retry-After asks" : " (no Retry-After: backing off)");
     }
@@ -81,7 +87,27 @@ public final class RateLimitGate {
     }
 
     public boolean isClosed() {
-        return clock.instant().isBefore(closedUntil);
+        return clock.instant().isBefore(closedUntil());
+    }
+
+    /** This gate's own instant while it is closed; else what the store knows (another node's 429, or before a restart). */
+    private Instant closedUntil() {
+        Instant local = closedUntil;
+        if (clock.instant().isBefore(local)) {
+            return local;
+        }
+        Instant shared = store.noRequestBefore();
+        if (shared.isAfter(local)) {
+            closeUntil(shared);
+            return shared;
+        }
+        return local;
+    }
+
+    private synchronized void closeUntil(Instant until) {
+        if (until.isAfter(closedUntil)) {
+            closedUntil = until;
+        }
     }
 
     static Duration retryAfter(Map<String, String> headers) {

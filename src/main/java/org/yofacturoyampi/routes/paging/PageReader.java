@@ -26,6 +26,7 @@ import org.apache.camel.Processor;
  * announces nothing); both throw {@link WalkStoppedException}, an error of the run. A record whose id was already
  * listed in the same walk is dropped (one WARN per walk), so an id listed twice with different content is not
  * delivered twice per poll, nor as "changed" at every poll.
+ * The page's record names (their safe names, as the delivery state keys them) go to the variable {@link PageIds#VARIABLE}.
  */
 public final class PageReader implements Processor {
 
@@ -61,6 +62,11 @@ public final class PageReader implements Processor {
 
     @Override
     public void process(Exchange exchange) throws IOException {
+        SyncReport run = SyncReport.of(exchange);
+        if (run != null && run.abandoned() != null) {
+            // the delivery state went away during the last page: the walk ends here, in the poll's one line
+            throw run.abandoned();
+        }
         int page = exchange.getVariable(PAGE, 1, Integer.class);
         if (page <= 1) {
             exchange.removeVariable(PAGE_CAP);
@@ -104,7 +110,9 @@ public final class PageReader implements Processor {
         }
         exchange.removeVariable(UNREADABLE);
         int read = records.size();
-        exchange.getMessage().setBody(onlyFirstOfEachId(exchange, records, page));
+        List<ApiRecord> kept = onlyFirstOfEachId(exchange, records, page);
+        exchange.setVariable(PageIds.VARIABLE, new PageIds(kept.stream().map(ApiRecord::getName).toList()));
+        exchange.getMessage().setBody(kept);
         SyncReport report = SyncReport.of(exchange);
         if (report != null) {
             report.page(read);

@@ -26,8 +26,9 @@ import org.yofacturoyampi.routes.tenant.Tenants;
 /**
  * The feeds that can be run, and their runs: the route {@code sync} (routes/sync.yaml) calls {@link #begin} and
  * {@link #end} around every run, scheduled or triggered. A feed runs once at a time: a run asked for while another
- * run of the same feed is under way waits for it to end, then runs. An HTTP request does not wait: it {@link #join}s
- * the run of that feed queued or under way, or queues one, and asks for its {@link #report} later.
+ * run of the same feed is under way waits for it to end, then runs; in cluster mode also when that run is on another
+ * node ({@link FeedLock}). An HTTP request does not wait: it {@link #join}s the run of that feed queued or under
+ * way, or queues one, and asks for its {@link #report} later.
  */
 public final class FeedRuns {
 
@@ -45,6 +46,7 @@ public final class FeedRuns {
     public static final String RUN_ID = "SyncRunId";
     public static final String QUEUED = "queued";
     public static final String RUNNING = "running";
+    private static final String CLUSTER_LOCK = "SyncClusterFeedLock";
 
     public record Feed(String name, String entry, String tenant, String resource, List<String> accounts) {
     }
@@ -65,6 +67,8 @@ public final class FeedRuns {
     private final Clock clock;
     private final Consumer<SyncReport> finished;
     private volatile Duration progressEvery = Duration.ofSeconds(5);
+    private volatile FeedLock clusterLock = FeedLock.NONE;
+    private volatile String node;
 
     /** @param finished told of every finished run (metrics) */
     public FeedRuns(ObjectMapper json, Clock clock, Consumer<SyncReport> finished) {
@@ -76,6 +80,14 @@ public final class FeedRuns {
     /** How often a long run logs how far it got (configuration: progress-every). */
     public void progressEvery(Duration every) {
         this.progressEvery = every;
+    }
+
+    /**
+     * Cluster mode: every run also takes the feed's lock across the nodes, and its line says which node ran it.
+     */
+    public void inCluster(String nodeId, FeedLock lock) {
+        this.node = nodeId;
+        this.clusterLock = lock;
     }
 
     /** A feed without accounts (YoFacturo) of one tenant: its walk route is {@code direct:<entry>}. */
@@ -116,8 +128,20 @@ public final class FeedRuns {
                 throw e;
             }
         }
-        // the lock itself, so end() releases it whatever else is missing; released here if the run cannot begin
+        FeedLock.Held acrossNodes;
+        try {
+            acrossNodes = clusterLock.acquire(name,
+                    () -> LOG.info("{} ({}): waiting for the run under way on another node to end", name, trigger));
+        } catch (InterruptedException | RuntimeException e) {
+            lock.release();
+            synchronized (runs) {
+                runs.remove(runKey(name, account), id);
+            }
+            throw e;
+        }
+        // the locks themselves, so end() releases them whatever else is missing; released here if the run cannot begin
         exchange.setProperty(HOLDS_LOCK, lock);
+        exchange.setProperty(CLUSTER_LOCK, acrossNodes);
         try {
             exchange.setProperty(SyncReport.PROPERTY, new SyncReport(name, feed.tenant(), account, trigger, clock, progressEvery));
             exchange.setVariable(Tenants.VARIABLE, feed.tenant());
@@ -126,7 +150,12 @@ public final class FeedRuns {
             exchange.setVariable(ACCOUNTS, account != null ? account : String.join(",", feed.accounts()));
         } catch (Throwable failure) {
             exchange.removeProperty(HOLDS_LOCK);
-            lock.release();
+            exchange.removeProperty(CLUSTER_LOCK);
+            try {
+                acrossNodes.close();
+            } finally {
+                lock.release();
+            }
             synchronized (runs) {
                 runs.remove(runKey(name, account), id);
             }
@@ -213,21 +242,40 @@ public final class FeedRuns {
         Semaphore held = exchange.getProperty(HOLDS_LOCK, Semaphore.class);
         if (held != null) {
             exchange.removeProperty(HOLDS_LOCK);
-            held.release();
+            FeedLock.Held acrossNodes = exchange.getProperty(CLUSTER_LOCK, FeedLock.Held.class);
+            exchange.removeProperty(CLUSTER_LOCK);
+            try {
+                if (acrossNodes != null) {
+                    acrossNodes.close();
+                }
+            } finally {
+                held.release();
+            }
         }
         OutOfMemoryExit.ifOutOfMemory(exchange.getException());
         SyncReport report = SyncReport.of(exchange);
         if (report == null) {
             return;
         }
+        RuntimeException abandoned = report.abandoned();
+        if (abandoned != null && report.sayAbandonOnce()) {
+            // the delivery state went away on the walk's last page: said here, since no next page said it
+            LOG.warn("{}: run ended: {}; the next run starts over and skips what was delivered", report.feed(),
+                    abandoned.getMessage());
+            report.error("run ended: " + abandoned.getMessage());
+        }
         report.finish();
         finished.accept(report);
+        String onNode = node == null ? "" : " (node " + node + ")";
         if (report.errorCount() > 0) {
-            LOG.warn("{}", report.summary());
+            LOG.warn("{}{}", report.summary(), onNode);
         } else {
-            LOG.info("{}", report.summary());
+            LOG.info("{}{}", report.summary(), onNode);
         }
         Map<String, Object> fields = report.toMap();
+        if (node != null) {
+            fields.put("node", node);
+        }
         String body = json.writeValueAsString(fields);
         synchronized (runs) {
             runs.remove(runKey(report.feed(), (String) fields.get("account")), id);

@@ -41,6 +41,8 @@ public final class SyncReport {
     private volatile Duration took;
     private final Duration progressEvery;
     private volatile Instant lastProgress;
+    private volatile RuntimeException abandoned;
+    private boolean abandonSaid;
 
     SyncReport(String feed, String tenant, String account, String trigger, Clock clock, Duration progressEvery) {
         this.feed = feed;
@@ -63,6 +65,28 @@ public final class SyncReport {
         if (report != null) {
             report.error(error);
         }
+    }
+
+    /**
+     * The run cannot go on (the delivery state cannot be reached): the first reason is kept, and the walk ends at its
+     * next page ({@link #abandoned()}).
+     */
+    public void abandon(RuntimeException why) {
+        if (abandoned == null) {
+            abandoned = why;
+        }
+    }
+
+    /** Why the run cannot go on, or null. */
+    public RuntimeException abandoned() {
+        return abandoned;
+    }
+
+    /** True the first time only: the reason the run was abandoned is said in one line, not once per account. */
+    public synchronized boolean sayAbandonOnce() {
+        boolean first = !abandonSaid;
+        abandonSaid = true;
+        return first;
     }
 
     /** A record went downstream; {@code change} is "new" or "changed" (null if unknown). */

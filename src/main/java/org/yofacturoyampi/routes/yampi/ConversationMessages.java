@@ -18,7 +18,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.yofacturoyampi.routes.delivery.DeliveryStateRepository;
+import org.yofacturoyampi.routes.delivery.DeliveryState;
 import org.yofacturoyampi.routes.paging.ApiRecord;
 import org.yofacturoyampi.routes.paging.UnexpectedAnswerException;
 
@@ -49,7 +49,7 @@ public final class ConversationMessages {
     private static final Logger LOG = LoggerFactory.getLogger(ConversationMessages.class);
     private static final Pattern PLAIN_ID = Pattern.compile("[0-9]{1,18}");
 
-    private final Function<Exchange, DeliveryStateRepository> state;
+    private final Function<Exchange, DeliveryState> state;
     private final Predicate<Exchange> readsMessages;
     private final ObjectMapper json;
     private final String pathTemplate;
@@ -68,7 +68,7 @@ public final class ConversationMessages {
      * @param afterPageSize  how many an {@code after=} page holds at most (upstream: 100)
      * @param maxPages       the most pages read per conversation and poll (the first read's horizon)
      */
-    public ConversationMessages(Function<Exchange, DeliveryStateRepository> state, Predicate<Exchange> readsMessages,
+    public ConversationMessages(Function<Exchange, DeliveryState> state, Predicate<Exchange> readsMessages,
             ObjectMapper json, String pathTemplate, String recordsPointer, int latestPageSize, int afterPageSize,
             int maxPages) {
         this.state = state;

@@ -2,7 +2,7 @@ package org.yofacturoyampi.routes.yampi;
 
 import java.util.List;
 
-import org.yofacturoyampi.routes.delivery.DeliveryStateRepository;
+import org.yofacturoyampi.routes.delivery.DeliveryState;
 import org.yofacturoyampi.routes.http.RateLimitGate;
 
 /**
@@ -11,7 +11,7 @@ import org.yofacturoyampi.routes.http.RateLimitGate;
  * under OUTPUT_DIR ({@code yampi}, or {@code yampi/<tenant>} when several tokens are configured).
  */
 public record YampiTenant(String id, YampiTokenHeader token, YampiTokenKind kind, List<String> accountIds,
-        List<YampiResource> polled, DeliveryStateRepository state, RateLimitGate rateLimit, String outputPath,
+        List<YampiResource> polled, DeliveryState state, RateLimitGate rateLimit, String outputPath,
         List<String> missing) {
 
     public boolean isConfigured() {

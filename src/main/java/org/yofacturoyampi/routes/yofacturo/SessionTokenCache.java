@@ -4,14 +4,16 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantLock;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The YoFacturo session every exchange reads. Renewal is single-flight: however many callers find no valid token at
- * once, one sessions call is made and all of them get its token.
+ * once, one sessions call is made and all of them get its token. The session lives in a {@link SessionStore}: this
+ * process's memory by default, or a database the nodes of a cluster share, whose lock makes the single flight
+ * cluster-wide. This cache keeps its own copy of the stored session and reads the store only when that copy is not
+ * valid.
  */
 public final class SessionTokenCache {
 
@@ -23,19 +25,19 @@ public final class SessionTokenCache {
     static final Duration MAX_BACKOFF = Duration.ofMinutes(10);
 
     private final SessionIssuer issuer;
+    private final SessionStore store;
     private final String api;
     private final String keyVariable;
     private final Duration renewBefore;
     private final Clock clock;
-    private final ReentrantLock renewal = new ReentrantLock();
     private final AtomicLong renewals = new AtomicLong();
 
     private volatile YoFacturoSession session;
     private volatile boolean keyRejected;
-    /** While set and ahead: no sessions call (the last session issued was expired or short); guarded by renewal. */
+    /** While set and ahead: no sessions call from this node (the last session issued had expired); guarded by the store's lock. */
     private volatile Instant nextIssueAt;
     private Duration backoff;
-    /** Whether a session within renew-before was already said (once, until a longer one comes); guarded by renewal. */
+    /** Whether a session within renew-before was already said (once, until a longer one comes); guarded by the store's lock. */
     private boolean shortSaid;
 
     public SessionTokenCache(SessionIssuer issuer, Duration renewBefore, Clock clock) {
@@ -47,14 +49,21 @@ public final class SessionTokenCache {
      * @param keyVariable the variable holding its api key, named in messages (never the key)
      */
     public SessionTokenCache(SessionIssuer issuer, Duration renewBefore, Clock clock, String api, String keyVariable) {
+        this(issuer, new InMemorySessionStore(), renewBefore, clock, api, keyVariable);
+    }
+
+    /** @param store where the session lives: {@link InMemorySessionStore}, or one the cluster shares */
+    public SessionTokenCache(SessionIssuer issuer, SessionStore store, Duration renewBefore, Clock clock, String api,
+            String keyVariable) {
         this.issuer = issuer;
+        this.store = store;
         this.renewBefore = renewBefore;
         this.clock = clock;
         this.api = api;
         this.keyVariable = keyVariable;
     }
 
-    /** The token to send now: the cached one while it is valid, else a freshly issued one. */
+    /** The token to send now: the cached one while it is valid, else the stored one, else a freshly issued one. */
     public String token() {
         YoFacturoSession seen = session;
         if (isValid(seen)) {
@@ -63,10 +72,24 @@ public final class SessionTokenCache {
         if (keyRejected) {
             throw rejectedKey();
         }
+        YoFacturoSession stored = store.read();
+        if (isValid(stored)) {
+            session = stored; // renewed by another caller, or another node
+            return stored.token();
+        }
         if (isBackingOff()) {
             throw shortSessions();
         }
-        YoFacturoSession renewed = renewUnlessAlreadyRenewed(seen);
+        session = store.update(current -> {
+            if (isValid(current)) {
+                return current; // renewed while this caller waited for the lock
+            }
+            if (keyRejected) {
+                throw rejectedKey();
+            }
+            return isBackingOff() ? current : issue(current);
+        });
+        YoFacturoSession renewed = present(session);
         if (!isValid(renewed)) {
             throw shortSessions();
         }
@@ -81,37 +104,32 @@ public final class SessionTokenCache {
      */
     public boolean renewIfDue() {
         YoFacturoSession seen = session;
-        if (seen != null && clock.instant().plus(renewBefore).isBefore(seen.expiresAt())) {
+        if (seen != null && !isDue(seen)) {
             return false;
         }
         if (isBackingOff()) {
             LOG.debug("{} session not renewed yet: next sessions call at {}", api, nextIssueAt);
             return false;
         }
-        renewal.lock();
-        try {
-            if (session != seen || isBackingOff()) {
-                return false; // renewed meanwhile by a data request
-            }
-            return isValid(issue());
-        } finally {
-            renewal.unlock();
-        }
+        long before = renewals.get();
+        session = store.update(current -> current != null && !isDue(current) || isBackingOff() ? current : issue(current));
+        return renewals.get() != before && isValid(present(session));
     }
 
-    /** Drops the session whose token YoFacturo just refused, unless a newer one already replaced it. */
+    /**
+     * Drops the session whose token YoFacturo just refused, unless a newer one already replaced it (in this process
+     * or, with a shared store, on another node): then the newer one is used, and nothing is renewed for it.
+     */
     public void invalidate(String refusedToken) {
         YoFacturoSession current = session;
         if (current != null && current.token().equals(refusedToken)) {
-            renewal.lock();
-            try {
-                if (session == current) {
-                    session = null;
+            session = store.update(stored -> {
+                if (stored != null && stored.token().equals(refusedToken)) {
                     LOG.info("{} refused the cached session token; a new session will be requested", api);
+                    return null;
                 }
-            } finally {
-                renewal.unlock();
-            }
+                return stored;
+            });
         }
     }
 
@@ -122,8 +140,21 @@ public final class SessionTokenCache {
         }
     }
 
+    /** Whether a valid session is at hand: this cache's, or one the store holds (another node renewed it). */
     public boolean hasValidSession() {
-        return isValid(session);
+        if (isValid(session)) {
+            return true;
+        }
+        try {
+            YoFacturoSession stored = store.read();
+            if (isValid(stored)) {
+                session = stored;
+                return true;
+            }
+        } catch (RuntimeException unreachable) {
+            LOG.debug("{} session store unreadable: {}", api, unreachable.getMessage());
+        }
+        return false;
     }
 
     public boolean isKeyRejected() {
@@ -135,32 +166,15 @@ public final class SessionTokenCache {
         return renewals.get();
     }
 
-    private YoFacturoSession renewUnlessAlreadyRenewed(YoFacturoSession seen) {
-        renewal.lock();
-        try {
-            YoFacturoSession current = session;
-            if (current != seen && isValid(current)) {
-                return current;
-            }
-            if (keyRejected) {
-                throw rejectedKey();
-            }
-            if (isBackingOff()) {
-                return current;
-            }
-            return issue();
-        } finally {
-            renewal.unlock();
-        }
-    }
-
-    /** Called with the renewal lock held. */
-    private YoFacturoSession issue() {
+    /**
+     * Called with the store's lock held. A rejected key gives null, which drops the stored session (the key is every
+     * node's): {@link #present} then throws. A session that had already expired is not stored: {@code current} stays.
+     */
+    private YoFacturoSession issue(YoFacturoSession current) {
         YoFacturoSession fresh;
         try {
             fresh = issuer.issue();
         } catch (ApiKeyRejectedException e) {
-            session = null;
             if (!keyRejected) {
                 LOG.error("{} rejected the api key (401 Invalid API key): set {} to a valid org key; no data is "
                         + "requested until then, next attempt at the next session check", api, keyVariable);
@@ -168,7 +182,7 @@ public final class SessionTokenCache {
                 LOG.debug("{} still rejects the api key ({})", api, keyVariable);
             }
             keyRejected = true;
-            throw e;
+            return null;
         }
         if (keyRejected) {
             LOG.info("{} accepts the api key again ({})", api, keyVariable);
@@ -177,13 +191,14 @@ public final class SessionTokenCache {
         renewals.incrementAndGet();
         Instant now = clock.instant();
         if (!isValid(fresh)) {
-            return expired(fresh, now);
+            expired(fresh, now);
+            return current;
         }
         if (backoff != null) {
             LOG.info("{} issues sessions that are valid again; it expires at {}", api, fresh.expiresAt());
             backoff = null;
             nextIssueAt = null;
-        } else if (!now.plus(renewBefore).isBefore(fresh.expiresAt())) {
+        } else if (isDue(fresh)) {
             if (!shortSaid) {
                 LOG.warn("{} issued a session that expires at {}, within YOFACTURO_RENEW_BEFORE ({}) of this machine's "
                         + "clock ({}): it is used until then and renewed at each session check, not at each request; "
@@ -194,16 +209,15 @@ public final class SessionTokenCache {
             shortSaid = false;
             LOG.info("{} session renewed; it expires at {}", api, fresh.expiresAt());
         }
-        session = fresh;
         return fresh;
     }
 
     /**
      * A session that had already expired when it came: asking again at once would ask for a session at every request.
      * It is said once, in one WARN line (never the token), and the next sessions call waits, from
-     * {@link #FIRST_BACKOFF} doubling up to {@link #MAX_BACKOFF}. Called with the renewal lock held.
+     * {@link #FIRST_BACKOFF} doubling up to {@link #MAX_BACKOFF}. Called with the store's lock held.
      */
-    private YoFacturoSession expired(YoFacturoSession fresh, Instant now) {
+    private void expired(YoFacturoSession fresh, Instant now) {
         boolean firstTime = backoff == null;
         backoff = firstTime ? FIRST_BACKOFF : min(backoff.multipliedBy(2), MAX_BACKOFF);
         nextIssueAt = now.plus(backoff);
@@ -215,7 +229,6 @@ public final class SessionTokenCache {
             LOG.debug("{} issued an expired session again (expires_at {}); next sessions call at {}", api,
                     fresh.expiresAt(), nextIssueAt);
         }
-        return fresh;
     }
 
     private boolean isBackingOff() {
@@ -230,6 +243,18 @@ public final class SessionTokenCache {
 
     private static Duration min(Duration a, Duration b) {
         return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    /** The session a renewal left (null while backing off from expired sessions), or the rejected key's exception. */
+    private YoFacturoSession present(YoFacturoSession renewed) {
+        if (renewed == null && keyRejected) {
+            throw new ApiKeyRejectedException();
+        }
+        return renewed;
+    }
+
+    private boolean isDue(YoFacturoSession candidate) {
+        return !clock.instant().plus(renewBefore).isBefore(candidate.expiresAt());
     }
 
     private boolean isValid(YoFacturoSession candidate) {

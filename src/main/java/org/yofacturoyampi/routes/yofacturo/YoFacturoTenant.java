@@ -1,6 +1,6 @@
 package org.yofacturoyampi.routes.yofacturo;
 
-import org.yofacturoyampi.routes.delivery.DeliveryStateRepository;
+import org.yofacturoyampi.routes.delivery.DeliveryState;
 import org.yofacturoyampi.routes.http.RateLimitGate;
 
 /**
@@ -10,7 +10,7 @@ import org.yofacturoyampi.routes.http.RateLimitGate;
  */
 public record YoFacturoTenant(String id, String keyVariable, YoFacturoCredentials credentials, SessionTokenCache sessions,
         BearerHeader bearer, ReauthenticateOnRetry reauthenticate, SessionRequestBody sessionRequest,
-        RateLimitGate rateLimit, DeliveryStateRepository batchState, DeliveryStateRepository invoiceState,
+        RateLimitGate rateLimit, DeliveryState batchState, DeliveryState invoiceState,
         String outputPath) {
 
     public boolean isConfigured() {

@@ -109,4 +109,49 @@ class RateLimitGateTest {
         // then the gate opens again after the cap
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(3)).until(() -> !gate.isClosed());
     }
+
+    /** A store two gates share, as two nodes share the cluster's table. */
+    private static final class SharedStore implements RateLimitStore {
+        private volatile java.time.Instant until = java.time.Instant.EPOCH;
+
+        @Override
+        public java.time.Instant noRequestBefore() {
+            return until;
+        }
+
+        @Override
+        public synchronized void closeUntil(java.time.Instant later) {
+            if (later.isAfter(until)) {
+                until = later;
+            }
+        }
+    }
+
+    @Test
+    void aWaitOneNodeMetHoldsAnotherNodeAndANodeStartedDuringIt() throws Exception {
+        // given two nodes' gates on one store, and node a met a 429 asking for 2 seconds
+        SharedStore store = new SharedStore();
+        RateLimitGate a = new RateLimitGate("Test", Duration.ofMinutes(5), Clock.systemUTC(), store);
+        RateLimitGate b = new RateLimitGate("Test", Duration.ofMinutes(5), Clock.systemUTC(), store);
+        a.limited(tooMany(Map.of("Retry-After", "2")));
+
+        // then node b is closed too, and so is a node that starts (or restarts) now
+        assertThat(b.isClosed()).isTrue();
+        RateLimitGate restarted = new RateLimitGate("Test", Duration.ofMinutes(5), Clock.systemUTC(), store);
+        long start = System.nanoTime();
+        restarted.awaitClearance();
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isGreaterThanOrEqualTo(1500);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(1)).until(() -> !b.isClosed());
+    }
+
+    @Test
+    void withoutAStoreAnotherGateIsNotHeld() {
+        RateLimitGate a = new RateLimitGate("Test", Duration.ofMinutes(5), Clock.systemUTC());
+        RateLimitGate b = new RateLimitGate("Test", Duration.ofMinutes(5), Clock.systemUTC());
+
+        a.limited(tooMany(Map.of("Retry-After", "2")));
+
+        assertThat(a.isClosed()).isTrue();
+        assertThat(b.isClosed()).isFalse();
+    }
 }

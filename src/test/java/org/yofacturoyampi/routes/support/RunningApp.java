@@ -123,6 +123,8 @@ public final class RunningApp implements AutoCloseable {
             properties.put("inbound.poll-delay", "200");
             properties.put("server.host", "127.0.0.1");
             properties.put("server.port", String.valueOf(freePort()));
+            // cluster mode (a test that sets cluster.database-url) needs a key; an obviously fake one
+            properties.put("cluster.secret-key", ClusterSchema.FAKE_SECRET_KEY);
         }
 
         private static int freePort() {

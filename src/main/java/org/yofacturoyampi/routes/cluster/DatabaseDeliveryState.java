@@ -1,0 +1,236 @@
+package org.yofacturoyampi.routes.cluster;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import javax.sql.DataSource;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.spi.IdempotentRepository;
+import org.apache.camel.support.service.ServiceSupport;
+import org.yofacturoyampi.routes.delivery.DeliveryState;
+import org.yofacturoyampi.routes.delivery.DeliveryStateRepository;
+import org.yofacturoyampi.routes.delivery.DeliveryStateUnavailableException;
+import org.yofacturoyampi.routes.paging.OpenRecord;
+import org.yofacturoyampi.routes.paging.PageIds;
+import org.yofacturoyampi.routes.trigger.SyncReport;
+
+/**
+ * The delivery state of one tenant's feed in the cluster's database (table {@code delivery_state}), behind the same
+ * {@link IdempotentRepository} seam as the files of {@link DeliveryStateRepository}: keys {@code "<record id>\t<fingerprint>"},
+ * "contained" only when delivered with that fingerprint, and the exchange told whether a record to deliver is new or
+ * changed.
+ * <p>
+ * Checking costs one query per page: the first record checked of a page looks up every record of the page
+ * ({@link PageIds}, set by the page reader) and the others are answered from that. A record is marked (upsert) when
+ * Camel's idempotent consumer adds it, after the downstream accepted it; every mark is committed at once, so a node
+ * that dies loses nothing marked. Nothing is kept in memory beyond the page at hand.
+ */
+public final class DatabaseDeliveryState extends ServiceSupport implements DeliveryState {
+
+    private static final char SEPARATOR = '\t';
+    private static final String SELECT = "SELECT record_id, fingerprint FROM delivery_state"
+            + " WHERE tenant = ? AND feed = ? AND record_id = ANY (?)";
+    private static final String UPSERT = "INSERT INTO delivery_state (tenant, feed, record_id, fingerprint)"
+            + " VALUES (?, ?, ?, ?) ON CONFLICT (tenant, feed, record_id)"
+            + " DO UPDATE SET fingerprint = EXCLUDED.fingerprint, delivered_at = now()"
+            + " WHERE delivery_state.fingerprint <> EXCLUDED.fingerprint";
+    private static final String DELETE = "DELETE FROM delivery_state WHERE tenant = ? AND feed = ? AND record_id = ?"
+            + " AND fingerprint = ?";
+    private static final String CLEAR = "DELETE FROM delivery_state WHERE tenant = ? AND feed = ?";
+
+    private final DataSource dataSource;
+    private final String tenant;
+    private final String feed;
+
+    public DatabaseDeliveryState(DataSource dataSource, String tenant, String feed) {
+        this.dataSource = dataSource;
+        this.tenant = tenant;
+        this.feed = feed;
+    }
+
+    @Override
+    public boolean contains(Exchange exchange, String key) {
+        Key k = Key.parse(key);
+        SyncReport run = SyncReport.of(exchange);
+        if (run != null && run.abandoned() != null) {
+            throw run.abandoned(); // nothing more goes downstream in a run that can no longer mark what it delivers
+        }
+        String previous;
+        try {
+            previous = previous(exchange, k.recordId);
+        } catch (DeliveryStateUnavailableException e) {
+            abandon(exchange, e);
+            throw e;
+        }
+        boolean known = k.fingerprint.equals(previous);
+        if (!known) {
+            exchange.setVariable(DeliveryStateRepository.CHANGE, previous == null ? "new" : "changed");
+        }
+        return known;
+    }
+
+    @Override
+    public String recorded(String recordId) {
+        return lookup(List.of(recordId)).get(recordId);
+    }
+
+    @Override
+    public boolean contains(String key) {
+        Key k = Key.parse(key);
+        return k.fingerprint.equals(lookup(List.of(k.recordId)).get(k.recordId));
+    }
+
+    /**
+     * Marks a record the downstream accepted. If the database is away it stays unmarked (it is delivered again by a
+     * later run: at most the record in flight), and the run ends at its next page instead of delivering more.
+     */
+    @Override
+    public boolean add(Exchange exchange, String key) {
+        boolean added;
+        try {
+            added = add(key);
+        } catch (DeliveryStateUnavailableException e) {
+            abandon(exchange, e);
+            return false;
+        }
+        Key k = Key.parse(key);
+        Scope scope = scope(exchange, k.recordId);
+        if (scope != null) {
+            scope.page.marked(scope.name, k.recordId, k.fingerprint);
+        }
+        return added;
+    }
+
+    @Override
+    public boolean add(String key) {
+        Key k = Key.parse(key);
+        return update(UPSERT, k.recordId, k.fingerprint) > 0;
+    }
+
+    @Override
+    public boolean remove(String key) {
+        Key k = Key.parse(key);
+        return update(DELETE, k.recordId, k.fingerprint) > 0;
+    }
+
+    @Override
+    public boolean confirm(String key) {
+        return true;
+    }
+
+    @Override
+    public void clear() {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(CLEAR)) {
+            s.setString(1, tenant);
+            s.setString(2, feed);
+            s.executeUpdate();
+        } catch (SQLException e) {
+            throw unavailable(e);
+        }
+    }
+
+    @Override
+    protected void doStart() {
+        // the table is made by the migrations at start (ClusterDatabase)
+    }
+
+    @Override
+    protected void doStop() {
+        // the pool is closed by ClusterWiring
+    }
+
+    private static void abandon(Exchange exchange, DeliveryStateUnavailableException why) {
+        SyncReport run = SyncReport.of(exchange);
+        if (run != null) {
+            run.abandon(why);
+        }
+    }
+
+    /** The fingerprint delivered for this record, from the page's one lookup when the page is known. */
+    private String previous(Exchange exchange, String recordId) {
+        Scope scope = scope(exchange, recordId);
+        if (scope == null) {
+            return lookup(List.of(recordId)).get(recordId);
+        }
+        return scope.page.known(scope.name, ids -> lookup(ids.stream().map(id -> scope.prefix + id).toList()))
+                .get(recordId);
+    }
+
+    /**
+     * The page this record is on, and what the state's record ids of that page start with: the record id is made of
+     * the API's id after a prefix ({@code <batch id>/}, {@code <resource>/<account id>/}), the same for the whole page.
+     */
+    private Scope scope(Exchange exchange, String recordId) {
+        PageIds page = exchange.getVariable(PageIds.VARIABLE, PageIds.class);
+        // the record's safe name: what the routes' record ids end with (SafeFileName), and what PageIds holds
+        String apiId = exchange.getVariable(OpenRecord.RECORD_NAME, String.class);
+        if (page == null || apiId == null || !recordId.endsWith(apiId) || !page.contains(apiId)) {
+            return null;
+        }
+        String prefix = recordId.substring(0, recordId.length() - apiId.length());
+        return new Scope(page, tenant + SEPARATOR + feed + SEPARATOR + prefix, prefix);
+    }
+
+    private record Scope(PageIds page, String name, String prefix) {
+    }
+
+    private Map<String, String> lookup(Collection<String> recordIds) {
+        Map<String, String> found = new HashMap<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(SELECT)) {
+            Array ids = c.createArrayOf("varchar", recordIds.toArray());
+            s.setString(1, tenant);
+            s.setString(2, feed);
+            s.setArray(3, ids);
+            try (ResultSet rows = s.executeQuery()) {
+                while (rows.next()) {
+                    found.put(rows.getString(1), rows.getString(2));
+                }
+            }
+            ids.free();
+        } catch (SQLException e) {
+            throw unavailable(e);
+        }
+        return found;
+    }
+
+    private int update(String sql, String recordId, String fingerprint) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+            s.setString(1, tenant);
+            s.setString(2, feed);
+            s.setString(3, recordId);
+            s.setString(4, fingerprint);
+            return s.executeUpdate();
+        } catch (SQLException e) {
+            throw unavailable(e);
+        }
+    }
+
+    private static DeliveryStateUnavailableException unavailable(SQLException e) {
+        String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
+        return new DeliveryStateUnavailableException("the cluster database cannot be reached for the delivery state: "
+                + reason);
+    }
+
+    @Override
+    public String toString() {
+        return "delivery state " + tenant + "/" + feed + " in the cluster database";
+    }
+
+    private record Key(String recordId, String fingerprint) {
+        static Key parse(String key) {
+            int tab = key.lastIndexOf(SEPARATOR);
+            if (tab <= 0 || tab == key.length() - 1 || key.indexOf('\n') >= 0) {
+                throw new IllegalArgumentException("delivery key must be '<record id>\\t<fingerprint>'");
+            }
+            return new Key(key.substring(0, tab), key.substring(tab + 1));
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package org.yofacturoyampi.routes.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.yofacturoyampi.routes.sandbox.Sandbox;
+import org.yofacturoyampi.routes.sandbox.SandboxSettings;
+import org.yofacturoyampi.routes.support.RunningApp;
+import org.yofacturoyampi.routes.support.TestDatabase;
+
+/** One YoFacturo session per organisation for two app instances on one PostgreSQL schema, against the sandbox. */
+class ClusterSessionTest {
+
+    @TempDir
+    Path work;
+
+    private final SandboxSettings settings = SandboxSettings.builder().batchCount(3).build();
+    private final Sandbox sandbox = Sandbox.start(settings);
+    private TestDatabase db;
+
+    @BeforeEach
+    void schema() {
+        db = TestDatabase.create();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        sandbox.close();
+        db.close();
+    }
+
+    private RunningApp node(String name) {
+        return RunningApp.builder(work.resolve(name)).yofacturo(sandbox.baseUrl(), settings.yofacturoApiKey())
+                .property("cluster.database-url", db.url()).property("cluster.database-user", db.user())
+                .property("cluster.node-id", name).start();
+    }
+
+    @Test
+    void twoInstancesStartingOnOneDatabaseMakeOneSessionsCallAndBothAreReady() throws Exception {
+        // when two instances start (each checks the session at start-up) and both sync
+        try (RunningApp a = node("a"); RunningApp b = node("b")) {
+            assertThat(a.postJson("/sync", "{\"feed\": \"yofacturo-invoice-batches\"}").statusCode()).isEqualTo(200);
+            assertThat(b.postJson("/sync", "{\"feed\": \"yofacturo-invoice-batches\"}").statusCode()).isEqualTo(200);
+
+            // then one sessions call served both, and both are ready
+            assertThat(sandbox.yofacturo().sessionCalls()).isEqualTo(1);
+            await().atMost(Duration.ofSeconds(20)).until(() -> a.get("/observe/health/ready").statusCode() == 200
+                    && b.get("/observe/health/ready").statusCode() == 200);
+        }
+    }
+
+    @Test
+    void aRevokedSessionIsRenewedOnceForBothInstances() throws Exception {
+        try (RunningApp a = node("a"); RunningApp b = node("b")) {
+            a.postJson("/sync", "{\"feed\": \"yofacturo-invoice-batches\"}");
+            b.postJson("/sync", "{\"feed\": \"yofacturo-invoice-batches\"}");
+            assertThat(sandbox.yofacturo().sessionCalls()).isEqualTo(1);
+
+            // given YoFacturo revokes the session both hold
+            sandbox.yofacturo().revokeAllSessions();
+
+            // when each syncs (each meets the 401 on its first call)
+            assertThat(a.postJson("/sync", "{\"feed\": \"yofacturo-invoice-batches\"}").statusCode()).isEqualTo(200);
+            assertThat(b.postJson("/sync", "{\"feed\": \"yofacturo-invoice-batches\"}").statusCode()).isEqualTo(200);
+
+            // then the session was renewed once, by the first, and the second used it
+            assertThat(sandbox.yofacturo().sessionCalls()).isEqualTo(2);
+        }
+    }
+}

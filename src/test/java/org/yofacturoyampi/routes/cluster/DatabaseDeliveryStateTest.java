@@ -1,0 +1,158 @@
+package org.yofacturoyampi.routes.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.lang.reflect.Proxy;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+
+import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariDataSource;
+import org.apache.camel.Exchange;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultExchange;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.yofacturoyampi.routes.delivery.DeliveryStateRepository;
+import org.yofacturoyampi.routes.paging.OpenRecord;
+import org.yofacturoyampi.routes.paging.PageIds;
+import org.yofacturoyampi.routes.sandbox.Sandbox;
+import org.yofacturoyampi.routes.sandbox.SandboxSettings;
+import org.yofacturoyampi.routes.support.RunningApp;
+import org.yofacturoyampi.routes.support.TestDatabase;
+
+/** In cluster mode what was delivered is one row per (tenant, feed, record id) in PostgreSQL. */
+class DatabaseDeliveryStateTest {
+
+    @TempDir
+    Path work;
+
+    private final SandboxSettings settings = SandboxSettings.builder().batchCount(30).invoicesPerBatch(2).build();
+    private final Sandbox sandbox = Sandbox.start(settings);
+
+    @AfterEach
+    void stopSandbox() {
+        sandbox.close();
+    }
+
+    private RunningApp.Builder node(TestDatabase db, Path dir) {
+        return RunningApp.builder(dir)
+                .yofacturo(sandbox.baseUrl(), settings.yofacturoApiKey())
+                .yampi(sandbox.baseUrl(), settings.yampiUserToken(), "user", "1")
+                .property("yampi.poll-cron", RunningApp.NEVER)
+                .property("yampi.resources", "contacts")
+                .property("cluster.database-url", db.url()).property("cluster.database-user", db.user());
+    }
+
+    private static String sync(RunningApp app, String feed) throws Exception {
+        return app.postJson("/sync", "{\"feed\": \"" + feed + "\"}").body();
+    }
+
+    @Test
+    void aRunMarksEveryDeliveredRecordInTheDatabaseAndNoFileUnderStateDir() throws Exception {
+        try (TestDatabase db = TestDatabase.create(); RunningApp app = node(db, work).start()) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> app.get("/observe/health/ready").statusCode() == 200);
+            sync(app, "yofacturo-invoice-batches");
+            sync(app, "yampi-contacts");
+
+            assertThat(db.count("SELECT count(*) FROM delivery_state WHERE tenant = 'default'"
+                    + " AND feed = 'yofacturo-invoice-batches'")).isEqualTo(30);
+            assertThat(db.count("SELECT count(*) FROM delivery_state WHERE feed = 'yofacturo-batch-invoices'")).isEqualTo(60);
+            assertThat(db.count("SELECT count(*) FROM delivery_state WHERE feed = 'yampi'"
+                    + " AND record_id LIKE 'contacts/1/%'")).isEqualTo(40);
+            assertThat(work.resolve("state")).doesNotExist();
+        }
+    }
+
+    @Test
+    void anotherNodeOnTheSameDatabaseDeliversNothingAgain() throws Exception {
+        try (TestDatabase db = TestDatabase.create()) {
+            try (RunningApp first = node(db, work.resolve("a")).start()) {
+                sync(first, "yampi-contacts");
+            }
+            try (RunningApp second = node(db, work.resolve("b")).start()) {
+                assertThat(sync(second, "yampi-contacts")).contains("\"records_read\":40").contains("\"delivered_total\":0");
+                assertThat(work.resolve("b/out/yampi/1/contacts")).doesNotExist();
+            }
+        }
+    }
+
+    @Test
+    void aRecordTheDownstreamRefusedIsNotMarked() throws Exception {
+        Path notAFolder = Files.writeString(work.resolve("not-a-folder"), "x");
+        try (TestDatabase db = TestDatabase.create();
+                RunningApp app = node(db, work).property("yampi.to", "file:" + notAFolder + "/yampi").start()) {
+            sync(app, "yampi-contacts");
+
+            assertThat(db.count("SELECT count(*) FROM delivery_state")).isZero();
+        }
+    }
+
+    @Test
+    void aChangedRecordIsDeliveredAgainAsChangedAndItsRowKeepsTheNewFingerprint() throws Exception {
+        try (TestDatabase db = TestDatabase.create(); HikariDataSource pool = pool(db)) {
+            DatabaseDeliveryState state = new DatabaseDeliveryState(pool, "default", "yampi");
+            state.add("contacts/1/7\tfingerprint-a");
+
+            Exchange exchange = new DefaultExchange(new DefaultCamelContext());
+            assertThat(state.contains(exchange, "contacts/1/7\tfingerprint-a")).isTrue();
+            assertThat(state.contains(exchange, "contacts/1/7\tfingerprint-b")).isFalse();
+            assertThat(exchange.getVariable(DeliveryStateRepository.CHANGE)).isEqualTo("changed");
+            assertThat(state.add("contacts/1/7\tfingerprint-b")).isTrue();
+            assertThat(state.add("contacts/1/7\tfingerprint-b")).isFalse();
+            assertThat(db.count("SELECT count(*) FROM delivery_state WHERE record_id = 'contacts/1/7'"
+                    + " AND fingerprint = 'fingerprint-b'")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void checkingAPageOfAHundredRecordsCostsOneQuery() throws Exception {
+        try (TestDatabase db = TestDatabase.create(); HikariDataSource pool = pool(db)) {
+            DatabaseDeliveryState state = new DatabaseDeliveryState(pool, "default", "yampi");
+            IntStream.range(0, 50).forEach(i -> state.add("contacts/1/" + i + "\tseen"));
+            AtomicInteger connections = new AtomicInteger();
+            DatabaseDeliveryState counted = new DatabaseDeliveryState(counting(pool, connections), "default", "yampi");
+            List<String> ids = IntStream.range(0, 100).mapToObj(String::valueOf).toList();
+            PageIds page = new PageIds(ids);
+            DefaultCamelContext camel = new DefaultCamelContext();
+
+            int known = 0;
+            for (String id : ids) {
+                // as the split hands each record of the page to the idempotent consumer
+                Exchange record = new DefaultExchange(camel);
+                record.setVariable(PageIds.VARIABLE, page);
+                record.setVariable(OpenRecord.RECORD_ID, id);
+                known += counted.contains(record, "contacts/1/" + id + "\tseen") ? 1 : 0;
+            }
+
+            assertThat(known).isEqualTo(50);
+            assertThat(connections.get()).isEqualTo(1);
+        }
+    }
+
+    private static HikariDataSource pool(TestDatabase db) {
+        var properties = new DefaultCamelContext().getPropertiesComponent();
+        properties.addOverrideProperty("cluster.database-url", db.url());
+        properties.addOverrideProperty("cluster.database-user", db.user());
+        properties.addOverrideProperty("cluster.pool-size", "2");
+        properties.addOverrideProperty("cluster.checkin-interval", "PT7.5S");
+        return ClusterDatabase.open(ClusterSettings.from(properties));
+    }
+
+    private static DataSource counting(DataSource target, AtomicInteger connections) {
+        return (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(), new Class<?>[] {DataSource.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("getConnection")) {
+                        connections.incrementAndGet();
+                    }
+                    return method.invoke(target, args);
+                });
+    }
+}
