@@ -1,11 +1,6 @@
 package org.yofacturoyampi.routes.app;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.util.HashMap;
 import java.util.Map;
-import java.util.Properties;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.quartz.QuartzComponent;
@@ -13,10 +8,10 @@ import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.MainListenerSupport;
 import org.apache.camel.model.ModelCamelContext;
 import org.apache.camel.model.RouteDefinition;
-import org.quartz.impl.StdSchedulerFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.yofacturoyampi.routes.ConfigurationException;
+import org.yofacturoyampi.routes.QuartzProperties;
 
 /**
  * Sizes Quartz's thread pool. Every schedule runs its whole walk on its Quartz thread (Quartz to direct:sync), waits
@@ -57,10 +52,7 @@ final class QuartzThreads extends MainListenerSupport {
                     + "(set {} there)", VARIABLE, THREAD_COUNT);
             return;
         }
-        Map<Object, Object> properties = new HashMap<>(quartzDefaults());
-        if (quartz.getProperties() != null) {
-            properties.putAll(quartz.getProperties());
-        }
+        Map<Object, Object> properties = QuartzProperties.of(quartz);
         properties.put(THREAD_COUNT, String.valueOf(threads));
         quartz.setProperties(properties);
         LOG.debug("Quartz: {} threads for {} schedules", threads, schedules);
@@ -91,16 +83,4 @@ final class QuartzThreads extends MainListenerSupport {
                 + "of at least 1, not '" + value + "'");
     }
 
-    /** What Quartz uses when given nothing (its bundled quartz.properties): kept, only the thread count changes. */
-    private static Properties quartzDefaults() {
-        Properties defaults = new Properties();
-        try (InputStream in = StdSchedulerFactory.class.getClassLoader().getResourceAsStream("org/quartz/quartz.properties")) {
-            if (in != null) {
-                defaults.load(in);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return defaults;
-    }
 }

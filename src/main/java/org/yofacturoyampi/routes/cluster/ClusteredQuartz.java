@@ -1,22 +1,17 @@
 package org.yofacturoyampi.routes.cluster;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.HashMap;
 import java.util.Map;
-import java.util.Properties;
 
 import javax.sql.DataSource;
 
 import org.apache.camel.component.quartz.QuartzComponent;
-import org.quartz.impl.StdSchedulerFactory;
 import org.quartz.impl.jdbcjobstore.JobStoreTX;
 import org.quartz.impl.jdbcjobstore.PostgreSQLDelegate;
 import org.quartz.utils.ConnectionProvider;
 import org.quartz.utils.DBConnectionManager;
+import org.yofacturoyampi.routes.QuartzProperties;
 
 /**
  * Quartz on the cluster's database: the JDBC JobStore ({@link JobStoreTX}, PostgreSQL delegate) with clustering on, as
@@ -47,10 +42,7 @@ public final class ClusteredQuartz {
     public static void configure(QuartzComponent quartz, DataSource dataSource, ClusterSettings settings) {
         String name = "clusterDataSource-" + Integer.toHexString(System.identityHashCode(dataSource));
         DBConnectionManager.getInstance().addConnectionProvider(name, new Provider(dataSource));
-        Map<Object, Object> properties = new HashMap<>(quartzDefaults());
-        if (quartz.getProperties() != null) {
-            properties.putAll(quartz.getProperties());
-        }
+        Map<Object, Object> properties = QuartzProperties.of(quartz);
         properties.put("org.quartz.scheduler.instanceId", "AUTO");
         properties.put("org.quartz.jobStore.class", JobStoreTX.class.getName());
         properties.put("org.quartz.jobStore.driverDelegateClass", PostgreSQLDelegate.class.getName());
@@ -64,18 +56,6 @@ public final class ClusteredQuartz {
         quartz.setProperties(properties);
     }
 
-    /** What Quartz uses when given nothing (its bundled quartz.properties), under what is set here. */
-    private static Properties quartzDefaults() {
-        Properties defaults = new Properties();
-        try (InputStream in = StdSchedulerFactory.class.getClassLoader().getResourceAsStream("org/quartz/quartz.properties")) {
-            if (in != null) {
-                defaults.load(in);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return defaults;
-    }
 
     /** Hands Quartz connections of the pool; the pool is closed by {@link ClusterWiring}, not by Quartz. */
     private record Provider(DataSource dataSource) implements ConnectionProvider {

@@ -113,7 +113,8 @@ public final class SessionTokenCache {
         }
         long before = renewals.get();
         session = store.update(current -> current != null && !isDue(current) || isBackingOff() ? current : issue(current));
-        return renewals.get() != before && isValid(present(session));
+        YoFacturoSession renewed = present(session);
+        return renewals.get() != before && isValid(renewed);
     }
 
     /**

@@ -130,7 +130,7 @@ class ClusterRateLimitTest {
     private static CompletableFuture<HttpResponse<String>> sync(RunningApp node, String feed) {
         return CompletableFuture.supplyAsync(() -> {
             try {
-                return node.postJson("/sync", "{\"feed\": \"" + feed + "\"}");
+                return node.syncOverHttp("{\"feed\": \"" + feed + "\"}");
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }

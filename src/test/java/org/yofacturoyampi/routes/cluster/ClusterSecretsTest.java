@@ -49,7 +49,7 @@ class ClusterSecretsTest {
                     .property("yampi.poll-cron", RunningApp.NEVER).property("yampi.resources", "teams")
                     .property("cluster.database-url", db.url()).property("cluster.database-user", db.user())
                     .property("cluster.database-password", PASSWORD).start()) {
-                assertThat(app.postJson("/sync", "{\"feed\": \"yampi-teams\"}").body()).contains("\"delivered_total\":2");
+                assertThat(app.syncOverHttp("{\"feed\": \"yampi-teams\"}").body()).contains("\"delivered_total\":2");
             }
 
             // then the logs were verbose, yet hold no password

@@ -49,7 +49,7 @@ class ClusterSessionSecretsTest {
             // when a node gets a session, keeps it in the database and runs a feed with it
             try (RunningApp app = RunningApp.builder(work).yofacturo(sandbox.baseUrl(), settings.yofacturoApiKey())
                     .property("cluster.database-url", db.url()).property("cluster.database-user", db.user()).start()) {
-                assertThat(app.postJson("/sync", "{\"feed\": \"yofacturo-invoice-batches\"}").statusCode()).isEqualTo(200);
+                assertThat(app.syncOverHttp("{\"feed\": \"yofacturo-invoice-batches\"}").statusCode()).isEqualTo(200);
             }
             // the token the cluster shares, opened with the (fake) key
             try (Connection c = db.connect(); Statement s = c.createStatement();

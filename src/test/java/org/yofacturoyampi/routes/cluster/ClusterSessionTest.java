@@ -46,8 +46,8 @@ class ClusterSessionTest {
     void twoInstancesStartingOnOneDatabaseMakeOneSessionsCallAndBothAreReady() throws Exception {
         // when two instances start (each checks the session at start-up) and both sync
         try (RunningApp a = node("a"); RunningApp b = node("b")) {
-            assertThat(a.postJson("/sync", "{\"feed\": \"yofacturo-invoice-batches\"}").statusCode()).isEqualTo(200);
-            assertThat(b.postJson("/sync", "{\"feed\": \"yofacturo-invoice-batches\"}").statusCode()).isEqualTo(200);
+            assertThat(a.syncOverHttp("{\"feed\": \"yofacturo-invoice-batches\"}").statusCode()).isEqualTo(200);
+            assertThat(b.syncOverHttp("{\"feed\": \"yofacturo-invoice-batches\"}").statusCode()).isEqualTo(200);
 
             // then one sessions call served both, and both are ready
             assertThat(sandbox.yofacturo().sessionCalls()).isEqualTo(1);
@@ -59,16 +59,16 @@ class ClusterSessionTest {
     @Test
     void aRevokedSessionIsRenewedOnceForBothInstances() throws Exception {
         try (RunningApp a = node("a"); RunningApp b = node("b")) {
-            a.postJson("/sync", "{\"feed\": \"yofacturo-invoice-batches\"}");
-            b.postJson("/sync", "{\"feed\": \"yofacturo-invoice-batches\"}");
+            a.syncOverHttp("{\"feed\": \"yofacturo-invoice-batches\"}");
+            b.syncOverHttp("{\"feed\": \"yofacturo-invoice-batches\"}");
             assertThat(sandbox.yofacturo().sessionCalls()).isEqualTo(1);
 
             // given YoFacturo revokes the session both hold
             sandbox.yofacturo().revokeAllSessions();
 
             // when each syncs (each meets the 401 on its first call)
-            assertThat(a.postJson("/sync", "{\"feed\": \"yofacturo-invoice-batches\"}").statusCode()).isEqualTo(200);
-            assertThat(b.postJson("/sync", "{\"feed\": \"yofacturo-invoice-batches\"}").statusCode()).isEqualTo(200);
+            assertThat(a.syncOverHttp("{\"feed\": \"yofacturo-invoice-batches\"}").statusCode()).isEqualTo(200);
+            assertThat(b.syncOverHttp("{\"feed\": \"yofacturo-invoice-batches\"}").statusCode()).isEqualTo(200);
 
             // then the session was renewed once, by the first, and the second used it
             assertThat(sandbox.yofacturo().sessionCalls()).isEqualTo(2);

@@ -52,7 +52,7 @@ class DatabaseDeliveryStateTest {
     }
 
     private static String sync(RunningApp app, String feed) throws Exception {
-        return app.postJson("/sync", "{\"feed\": \"" + feed + "\"}").body();
+        return app.syncOverHttp("{\"feed\": \"" + feed + "\"}").body();
     }
 
     @Test
@@ -129,6 +129,7 @@ class DatabaseDeliveryStateTest {
                 Exchange record = new DefaultExchange(camel);
                 record.setVariable(PageIds.VARIABLE, page);
                 record.setVariable(OpenRecord.RECORD_ID, id);
+                record.setVariable(OpenRecord.RECORD_NAME, id);
                 known += counted.contains(record, "contacts/1/" + id + "\tseen") ? 1 : 0;
             }
 

@@ -79,7 +79,7 @@ class DatabaseOutageTest {
                 }
             });
 
-            String firstRun = app.postJson("/sync", "{\"feed\": \"yampi-contacts\"}").body();
+            String firstRun = app.syncOverHttp("{\"feed\": \"yampi-contacts\"}").body();
 
             // then the run ended with errors, said in one line naming the database, not one per record
             assertThat(firstRun).contains("\"outcome\":\"errors\"");
@@ -91,7 +91,7 @@ class DatabaseOutageTest {
             // when it comes back, the node reconnects by itself and the next run delivers the rest
             proxy.restore();
             await().atMost(Duration.ofSeconds(30)).until(() -> app.get("/observe/health/ready").statusCode() == 200);
-            String secondRun = app.postJson("/sync", "{\"feed\": \"yampi-contacts\"}").body();
+            String secondRun = app.syncOverHttp("{\"feed\": \"yampi-contacts\"}").body();
 
             assertThat(secondRun).contains("\"outcome\":\"ok\"");
             Set<String> distinct = ConcurrentHashMap.newKeySet();
@@ -107,7 +107,7 @@ class DatabaseOutageTest {
     void metricsCarryTheNodeId() throws Exception {
         try (TestDatabase db = TestDatabase.create(); TcpProxy proxy = TcpProxy.to(db.server().getHost(), db.server().getPort());
                 RunningApp app = node(db, proxy).start()) {
-            app.postJson("/sync", "{\"feed\": \"yampi-contacts\"}");
+            app.syncOverHttp("{\"feed\": \"yampi-contacts\"}");
 
             assertThat(app.get("/observe/metrics").body())
                     .containsPattern("yyr_records_delivered_total\\{[^}]*node=\"node-under-test\"");
