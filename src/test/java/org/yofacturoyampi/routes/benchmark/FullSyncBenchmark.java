@@ -28,12 +28,16 @@ import org.yofacturoyampi.routes.sandbox.SandboxSettings.YampiAccount;
  *   <li>{@code baseline}: the same walk with the JDK HttpClient and Jackson, no Camel ({@link BareHttpClientSync});</li>
  *   <li>{@code routes-counting}: the real routes to a Camel endpoint that only counts;</li>
  *   <li>{@code routes-files}: the real routes to the default file sinks;</li>
- *   <li>{@code routes-resync}: the routes once more over the state a counting round left: nothing has changed.</li>
+ *   <li>{@code routes-resync}: the routes once more over the state a counting round left: nothing has changed;</li>
+ *   <li>{@code routes-cluster-counting}: as routes-counting, in cluster mode on PostgreSQL (a fresh schema per round,
+ *   {@link BenchSchema}); then, once, three such nodes in three JVMs on one schema syncing the same feeds at once.</li>
  * </ul>
- * The memory mode syncs to the counting sink with 512 MB, then 96 MB of heap, then 96 MB and a tenth of the batches.
+ * The memory mode syncs to the counting sink with 512 MB, then 96 MB of heap, then 96 MB and a tenth of the batches,
+ * then in cluster mode with 96 MB. Without PostgreSQL at 127.0.0.1:5432 the cluster variants are skipped, in one line.
  * Prints a table and writes everything to {@code target/benchmark/full-sync.json}.
  * <p>
- * System properties: {@code bench.mode} ({@code all}, {@code throughput}, {@code memory}), {@code bench.rounds} (3),
+ * System properties: {@code bench.mode} ({@code all}, {@code throughput}, {@code memory}, or
+ * {@code cluster}: the cluster variants only, with routes-counting to compare them with), {@code bench.rounds} (3),
  * {@code bench.batches} (100000), {@code bench.contacts} (50000), {@code bench.jvm-args} (more options for the
  * rounds' JVMs, e.g. {@code -XX:StartFlightRecording=filename=/tmp/{round}.jfr} to profile each round with JFR).
  */
@@ -42,6 +46,8 @@ public final class FullSyncBenchmark {
     private static final int PER_PAGE = 100;
     private static final int CONTACTS_PER_PAGE = 15;
     private static final List<String> VARIANTS = List.of("baseline", "routes-counting", "routes-files");
+    private static final String CLUSTER = "routes-cluster-counting";
+    private static final int CLUSTER_NODES = 3;
     /** More options for every round's JVM; {round} is replaced by the round's name (JFR: one recording per round). */
     private static final List<String> JVM_ARGS = List.of(System.getProperty("bench.jvm-args", "").trim().split("\\s+"))
             .stream().filter(a -> !a.isEmpty()).toList();
@@ -50,11 +56,14 @@ public final class FullSyncBenchmark {
     private final SandboxSettings settings;
     private final Path outDir;
     private final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** Whether the cluster variants run (PostgreSQL is reachable). */
+    private final boolean cluster;
 
-    private FullSyncBenchmark(Sandbox sandbox, SandboxSettings settings, Path outDir) {
+    private FullSyncBenchmark(Sandbox sandbox, SandboxSettings settings, Path outDir, boolean cluster) {
         this.sandbox = sandbox;
         this.settings = settings;
         this.outDir = outDir;
+        this.cluster = cluster;
     }
 
     public static void main(String... args) throws Exception {
@@ -62,8 +71,9 @@ public final class FullSyncBenchmark {
         int rounds = Integer.getInteger("bench.rounds", 3);
         int batches = Integer.getInteger("bench.batches", 100_000);
         int contacts = Integer.getInteger("bench.contacts", 50_000);
-        if (!List.of("all", "throughput", "memory").contains(mode) || rounds < 1 || batches < 10 || contacts < 1) {
-            System.err.println("bench.mode must be all, throughput or memory; bench.rounds >= 1, bench.batches >= 10,"
+        if (!List.of("all", "throughput", "memory", "cluster").contains(mode) || rounds < 1 || batches < 10
+                || contacts < 1) {
+            System.err.println("bench.mode must be all, throughput, memory or cluster; bench.rounds >= 1, bench.batches >= 10,"
                     + " bench.contacts >= 1");
             System.exit(2);
         }
@@ -79,14 +89,37 @@ public final class FullSyncBenchmark {
         report.put("data_set", Map.of("invoice_batches", batches, "invoices_per_batch", 1, "yampi_contacts", contacts));
         report.put("machine", Map.of("cores", Runtime.getRuntime().availableProcessors(),
                 "java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version")));
-        try (Sandbox sandbox = Sandbox.start(settings)) {
-            FullSyncBenchmark bench = new FullSyncBenchmark(sandbox, settings, outDir);
-            bench.warmUp();
-            if (!mode.equals("memory")) {
-                report.put("throughput", bench.throughput(rounds, batches, contacts));
+        String noCluster = BenchSchema.unavailable();
+        if (noCluster != null) {
+            System.out.println("cluster variants skipped: " + noCluster + " (start it: pg_ctlcluster "
+                    + "--skip-systemctl-redirect $(ls /etc/postgresql) main start)");
+            report.put("cluster_skipped", noCluster);
+            if (mode.equals("cluster")) {
+                return; // nothing else to run: the line above says why
             }
-            if (!mode.equals("throughput")) {
-                report.put("memory", bench.memory(batches, contacts));
+        }
+        try (Sandbox sandbox = Sandbox.start(settings)) {
+            FullSyncBenchmark bench = new FullSyncBenchmark(sandbox, settings, outDir, noCluster == null);
+            bench.warmUp();
+            if (mode.equals("cluster")) {
+                report.put("throughput", bench.throughput(rounds, batches, contacts,
+                        List.of("routes-counting", CLUSTER), false));
+                report.put("cluster_nodes", bench.clusterNodes(batches, contacts));
+                report.put("memory", bench.clusterMemory(batches, contacts));
+            } else {
+                if (!mode.equals("memory")) {
+                    List<String> variants = new ArrayList<>(VARIANTS);
+                    if (bench.cluster) {
+                        variants.add(CLUSTER);
+                    }
+                    report.put("throughput", bench.throughput(rounds, batches, contacts, variants, true));
+                    if (bench.cluster) {
+                        report.put("cluster_nodes", bench.clusterNodes(batches, contacts));
+                    }
+                }
+                if (!mode.equals("throughput")) {
+                    report.put("memory", bench.memory(batches, contacts));
+                }
             }
             Path file = outDir.resolve("full-sync.json");
             bench.json.writeValue(file.toFile(), report);
@@ -104,12 +137,13 @@ public final class FullSyncBenchmark {
 
     // ---- throughput ------------------------------------------------------------------------------------------------
 
-    private Map<String, Object> throughput(int rounds, int batches, int contacts) throws Exception {
+    private Map<String, Object> throughput(int rounds, int batches, int contacts, List<String> variants,
+                                           boolean withResync) throws Exception {
         long expected = 2L * batches + contacts;
         Map<String, List<Map<String, Object>>> byVariant = new LinkedHashMap<>();
         Path keptState = null;
         for (int round = 1; round <= rounds; round++) {
-            for (String variant : VARIANTS) {
+            for (String variant : variants) {
                 Path work = outDir.resolve("work").resolve(variant + "-" + round);
                 Map<String, Object> run = run(variant, "512m", work);
                 check(run, "records", expected);
@@ -122,30 +156,42 @@ public final class FullSyncBenchmark {
             }
         }
         // the same walk again over the state the last counting round left: nothing changed, nothing is delivered
-        Map<String, Object> resync = run("routes-resync", "512m", keptState);
-        check(resync, "records", 0);
-        byVariant.put("routes-resync", List.of(resync));
+        Map<String, Object> resync = null;
+        if (withResync) {
+            resync = run("routes-resync", "512m", keptState);
+            check(resync, "records", 0);
+            byVariant.put("routes-resync", List.of(resync));
+        }
         deleteTree(keptState);
 
         List<Map<String, Object>> summary = new ArrayList<>();
         byVariant.forEach((variant, runs) -> summary.add(summarise(variant, runs)));
-        double baseline = median(byVariant.get("baseline"), "records_per_s");
+        double counting = median(byVariant.get("routes-counting"), "records_per_s");
         Map<String, Object> ratios = new LinkedHashMap<>();
-        ratios.put("routes-counting/baseline", ratio(median(byVariant.get("routes-counting"), "records_per_s"), baseline));
-        ratios.put("routes-files/baseline", ratio(median(byVariant.get("routes-files"), "records_per_s"), baseline));
-
         Map<String, Object> targets = new LinkedHashMap<>();
-        targets.put("throughput ratio routes-counting/baseline >= 0.9",
-                (double) ratios.get("routes-counting/baseline") >= 0.9);
+        if (byVariant.containsKey("baseline")) {
+            double baseline = median(byVariant.get("baseline"), "records_per_s");
+            ratios.put("routes-counting/baseline", ratio(counting, baseline));
+            ratios.put("routes-files/baseline", ratio(median(byVariant.get("routes-files"), "records_per_s"), baseline));
+            targets.put("throughput ratio routes-counting/baseline >= 0.9",
+                    (double) ratios.get("routes-counting/baseline") >= 0.9);
+        }
+        if (byVariant.containsKey(CLUSTER)) {
+            ratios.put(CLUSTER + "/routes-counting", ratio(median(byVariant.get(CLUSTER), "records_per_s"), counting));
+            targets.put("throughput ratio " + CLUSTER + "/routes-counting >= 0.8",
+                    (double) ratios.get(CLUSTER + "/routes-counting") >= 0.8);
+        }
         long listCalls = ceil(batches, PER_PAGE);
         targets.put("every full sync: " + listCalls + " batch list calls and exactly 1 sessions call",
                 byVariant.values().stream().flatMap(List::stream)
                         .allMatch(r -> ((Number) r.get("yofacturo_list_requests")).longValue() == listCalls
                                 && ((Number) r.get("sessions_calls")).longValue() == 1));
-        targets.put("re-sync of unchanged data: no request per record (" + listCalls + " list calls, 0 invoice calls, "
-                + ceil(contacts, CONTACTS_PER_PAGE) + " contact pages)",
-                ((Number) resync.get("yofacturo_invoice_requests")).longValue() == 0
-                        && ((Number) resync.get("yampi_requests")).longValue() == ceil(contacts, CONTACTS_PER_PAGE));
+        if (resync != null) {
+            targets.put("re-sync of unchanged data: no request per record (" + listCalls + " list calls, 0 invoice "
+                    + "calls, " + ceil(contacts, CONTACTS_PER_PAGE) + " contact pages)",
+                    ((Number) resync.get("yofacturo_invoice_requests")).longValue() == 0
+                            && ((Number) resync.get("yampi_requests")).longValue() == ceil(contacts, CONTACTS_PER_PAGE));
+        }
 
         System.out.printf("%nFull sync, %d invoice batches of one invoice each and %d contacts%n", batches, contacts);
         printThroughput(summary, ratios, targets);
@@ -176,7 +222,7 @@ public final class FullSyncBenchmark {
 
     private static void printThroughput(List<Map<String, Object>> summary, Map<String, Object> ratios,
                                         Map<String, Object> targets) {
-        String format = "%-16s %8s %9s %11s %9s %10s %9s %11s %11s %9s%n";
+        String format = "%-23s %8s %9s %11s %9s %10s %9s %11s %11s %9s%n";
         System.out.printf(format, "variant", "rounds", "records", "records/s", "seconds", "requests", "sessions",
                 "heap peak", "heap (GC)", "RSS");
         System.out.printf(format, "", "", "", "(median)", "(median)", "", "", "MB", "MB", "MB");
@@ -190,35 +236,128 @@ public final class FullSyncBenchmark {
         targets.forEach((name, met) -> System.out.printf("target %s: %s%n", (boolean) met ? "MET   " : "MISSED", name));
     }
 
+    // ---- three nodes -----------------------------------------------------------------------------------------------
+
+    /**
+     * Three nodes in three JVMs on one fresh schema, each asked to sync the same feeds at once: the feed lock lets one
+     * walk a feed while the others wait, then find nothing new. The records delivered in the cluster must equal one
+     * node's full sync; the wall time runs from the first node's first sync to the last node's end.
+     */
+    private Map<String, Object> clusterNodes(int batches, int contacts) throws Exception {
+        long expected = 2L * batches + contacts;
+        int sessions = sandbox.yofacturo().sessionCalls();
+        int data = sandbox.yofacturo().dataRequests();
+        int yampi = sandbox.yampi().requestCount();
+        List<Map<String, Object>> nodes = new ArrayList<>();
+        long launched = System.nanoTime();
+        try (BenchSchema schema = BenchSchema.create()) {
+            List<Process> children = new ArrayList<>();
+            List<Path> logs = new ArrayList<>();
+            for (int n = 1; n <= CLUSTER_NODES; n++) {
+                Path work = outDir.resolve("work").resolve("cluster-node-" + n);
+                Path log = outDir.resolve(CLUSTER + "-512m-node-" + n + ".log");
+                children.add(launch(CLUSTER, "512m", work, schema.url(), log));
+                logs.add(log);
+            }
+            System.out.printf("%d x %s, -Xmx512m, one schema: running (logs %s ...)%n", CLUSTER_NODES, CLUSTER,
+                    logs.get(0));
+            for (int n = 0; n < CLUSTER_NODES; n++) {
+                Map<String, Object> node = result(CLUSTER, "512m", children.get(n), logs.get(n));
+                node.put("node", n + 1);
+                nodes.add(node);
+                deleteTree(outDir.resolve("work").resolve("cluster-node-" + (n + 1)));
+            }
+        }
+        double processWall = Math.round((System.nanoTime() - launched) / 1e6) / 1e3;
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("nodes", nodes);
+        boolean completed = nodes.stream().allMatch(n -> Boolean.TRUE.equals(n.get("completed")));
+        long delivered = nodes.stream().mapToLong(n -> ((Number) n.getOrDefault("records", 0)).longValue()).sum();
+        result.put("completed", completed);
+        result.put("records_delivered", delivered);
+        result.put("records_of_one_node", expected);
+        if (completed) {
+            long first = nodes.stream().mapToLong(n -> ((Number) n.get("sync_started_epoch_ms")).longValue()).min()
+                    .orElseThrow();
+            long last = nodes.stream().mapToLong(n -> ((Number) n.get("sync_ended_epoch_ms")).longValue()).max()
+                    .orElseThrow();
+            result.put("wall_seconds", (last - first) / 1e3);
+        }
+        result.put("wall_seconds_with_startup", processWall);
+        result.put("sessions_calls", sandbox.yofacturo().sessionCalls() - sessions);
+        result.put("http_requests", (sandbox.yofacturo().dataRequests() - data) + (sandbox.yampi().requestCount()
+                - yampi) + (sandbox.yofacturo().sessionCalls() - sessions));
+
+        System.out.printf("%n%d nodes in cluster mode on one schema, each syncing the same feeds at once%n",
+                CLUSTER_NODES);
+        String format = "%-6s %10s %9s %13s %9s %11s %11s%n";
+        System.out.printf(format, "node", "completed", "records", "records read", "seconds", "heap peak", "heap (GC)");
+        for (Map<String, Object> n : nodes) {
+            System.out.printf(format, n.get("node"), n.get("completed"), n.get("records"), n.get("records_read"),
+                    n.get("seconds"), n.get("peak_heap_used_mb"), n.get("peak_heap_after_gc_mb"));
+        }
+        System.out.printf("cluster: %d records delivered (one node's sync: %d), wall %s s from the first sync's start "
+                        + "to the last one's end (%s s with JVM start-up), %s HTTP requests, %s sessions calls%n",
+                delivered, expected, result.get("wall_seconds"), processWall, result.get("http_requests"),
+                result.get("sessions_calls"));
+        boolean once = completed && delivered == expected;
+        System.out.printf("target %s: the cluster delivers each record once (%d in all)%n", once ? "MET   " : "MISSED",
+                expected);
+        result.put("targets", Map.of("the cluster delivers each record once", once));
+        return result;
+    }
+
     // ---- memory ----------------------------------------------------------------------------------------------------
 
     private Map<String, Object> memory(int batches, int contacts) throws Exception {
         List<Map<String, Object>> runs = new ArrayList<>();
-        runs.add(memoryRun("512m", batches));
-        runs.add(memoryRun("96m", batches));
-        runs.add(memoryRun("96m", batches / 10));
-        sandbox.yofacturo().setBatchCount(batches);
-
-        System.out.printf("%nMemory, routes to the counting sink, %d contacts%n", contacts);
-        String format = "%-9s %9s %10s %9s %11s %11s %9s%n";
-        System.out.printf(format, "max heap", "batches", "completed", "records", "heap peak", "heap (GC)", "RSS");
-        for (Map<String, Object> r : runs) {
-            System.out.printf(format, r.get("xmx"), r.get("batches"), r.get("completed"), r.get("records"),
-                    r.get("peak_heap_used_mb"), r.get("peak_heap_after_gc_mb"), r.get("peak_rss_mb"));
+        runs.add(memoryRun("routes-counting", "512m", batches));
+        runs.add(memoryRun("routes-counting", "96m", batches));
+        runs.add(memoryRun("routes-counting", "96m", batches / 10));
+        if (cluster) {
+            runs.add(memoryRun(CLUSTER, "96m", batches));
         }
-        boolean completed = Boolean.TRUE.equals(runs.get(1).get("completed"));
-        System.out.printf("target %s: the %d-batch sync completes under -Xmx96m%n", completed ? "MET   " : "MISSED",
-                batches);
+        sandbox.yofacturo().setBatchCount(batches);
+        Map<String, Object> targets = new LinkedHashMap<>();
+        targets.put("the " + batches + "-batch sync completes under -Xmx96m",
+                Boolean.TRUE.equals(runs.get(1).get("completed")));
+        if (cluster) {
+            targets.put("the " + batches + "-batch sync in cluster mode completes under -Xmx96m",
+                    Boolean.TRUE.equals(runs.get(3).get("completed")));
+        }
+        return printMemory(runs, targets, contacts);
+    }
+
+    /** The memory mode of {@code bench.mode=cluster}: the counting sync in cluster mode under 96 MB of heap. */
+    private Map<String, Object> clusterMemory(int batches, int contacts) throws Exception {
+        List<Map<String, Object>> runs = List.of(memoryRun(CLUSTER, "96m", batches));
+        Map<String, Object> targets = new LinkedHashMap<>();
+        targets.put("the " + batches + "-batch sync in cluster mode completes under -Xmx96m",
+                Boolean.TRUE.equals(runs.get(0).get("completed")));
+        return printMemory(runs, targets, contacts);
+    }
+
+    private static Map<String, Object> printMemory(List<Map<String, Object>> runs, Map<String, Object> targets,
+                                                   int contacts) {
+        System.out.printf("%nMemory, routes to the counting sink, %d contacts%n", contacts);
+        String format = "%-23s %9s %9s %10s %9s %11s %11s %9s%n";
+        System.out.printf(format, "variant", "max heap", "batches", "completed", "records", "heap peak", "heap (GC)",
+                "RSS");
+        for (Map<String, Object> r : runs) {
+            System.out.printf(format, r.get("variant"), r.get("xmx"), r.get("batches"), r.get("completed"),
+                    r.get("records"), r.get("peak_heap_used_mb"), r.get("peak_heap_after_gc_mb"), r.get("peak_rss_mb"));
+        }
+        targets.forEach((name, met) -> System.out.printf("target %s: %s%n", (boolean) met ? "MET   " : "MISSED", name));
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("runs", runs);
-        result.put("targets", Map.of("the " + batches + "-batch sync completes under -Xmx96m", completed));
+        result.put("targets", targets);
         return result;
     }
 
-    private Map<String, Object> memoryRun(String xmx, int batches) throws Exception {
+    private Map<String, Object> memoryRun(String variant, String xmx, int batches) throws Exception {
         sandbox.yofacturo().setBatchCount(batches);
-        Path work = outDir.resolve("work").resolve("memory-" + xmx + "-" + batches);
-        Map<String, Object> run = run("routes-counting", xmx, work);
+        Path work = outDir.resolve("work").resolve("memory-" + variant + "-" + xmx + "-" + batches);
+        Map<String, Object> run = run(variant, xmx, work);
         deleteTree(work);
         run.put("batches", batches);
         return run;
@@ -226,25 +365,60 @@ public final class FullSyncBenchmark {
 
     // ---- one round -------------------------------------------------------------------------------------------------
 
-    /** One round of one variant in a JVM of its own; what the sandbox saw of it is added to what the round says. */
+    /**
+     * One round of one variant in a JVM of its own (a cluster variant on a fresh schema); what the sandbox saw of it
+     * is added to what the round says.
+     */
     private Map<String, Object> run(String variant, String xmx, Path work) throws Exception {
-        Files.createDirectories(work);
+        if (!variant.startsWith("routes-cluster")) {
+            return run(variant, xmx, work, null);
+        }
+        try (BenchSchema schema = BenchSchema.create()) {
+            return run(variant, xmx, work, schema.url());
+        }
+    }
+
+    private Map<String, Object> run(String variant, String xmx, Path work, String clusterUrl) throws Exception {
         int sessions = sandbox.yofacturo().sessionCalls();
         int data = sandbox.yofacturo().dataRequests();
         int lists = sandbox.yofacturo().batchListRequests();
         int yampi = sandbox.yampi().requestCount();
         Path log = outDir.resolve(variant + "-" + xmx + "-" + work.getFileName() + ".log");
+        Process child = launch(variant, xmx, work, clusterUrl, log);
+        System.out.printf("%s, -Xmx%s: running (log %s)%n", variant, xmx, log);
+        Map<String, Object> run = result(variant, xmx, child, log);
+        int lists2 = sandbox.yofacturo().batchListRequests();
+        int data2 = sandbox.yofacturo().dataRequests();
+        int yampi2 = sandbox.yampi().requestCount();
+        run.put("sessions_calls", sandbox.yofacturo().sessionCalls() - sessions);
+        run.put("yofacturo_list_requests", lists2 - lists);
+        run.put("yofacturo_invoice_requests", (data2 - data) - (lists2 - lists));
+        run.put("yampi_requests", yampi2 - yampi);
+        run.put("http_requests", (data2 - data) + (yampi2 - yampi) + (sandbox.yofacturo().sessionCalls() - sessions));
+        System.out.printf("  %s%n", json.writeValueAsString(run).replaceAll("\\s+", " "));
+        return run;
+    }
+
+    /** Starts one round's JVM: {@link SyncRound} with this variant, heap and work folder, its output to {@code log}. */
+    private Process launch(String variant, String xmx, Path work, String clusterUrl, Path log) throws IOException {
+        Files.createDirectories(work);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java, "-Xmx" + xmx, "-XX:+ExitOnOutOfMemoryError"));
         String round = variant + "-" + xmx + "-" + work.getFileName();
         JVM_ARGS.forEach(arg -> command.add(arg.replace("{round}", round)));
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), SyncRound.class.getName(),
                 variant, sandbox.baseUrl(), work.toString(), settings.yofacturoApiKey(), settings.yampiUserToken()));
-        Process child = new ProcessBuilder(command)
+        if (clusterUrl != null) {
+            command.add(clusterUrl);
+        }
+        return new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();
-        System.out.printf("%s, -Xmx%s: running (log %s)%n", variant, xmx, log);
+    }
+
+    /** Waits for a round's JVM (30 minutes at most) and reads what it printed. */
+    private Map<String, Object> result(String variant, String xmx, Process child, Path log) throws Exception {
         boolean ended = child.waitFor(30, TimeUnit.MINUTES);
         if (!ended) {
             child.destroyForcibly().waitFor();
@@ -260,15 +434,6 @@ public final class FullSyncBenchmark {
         } else {
             run.put("problem", ended ? "exit status " + child.exitValue() + ", see " + log : "timed out, see " + log);
         }
-        int lists2 = sandbox.yofacturo().batchListRequests();
-        int data2 = sandbox.yofacturo().dataRequests();
-        int yampi2 = sandbox.yampi().requestCount();
-        run.put("sessions_calls", sandbox.yofacturo().sessionCalls() - sessions);
-        run.put("yofacturo_list_requests", lists2 - lists);
-        run.put("yofacturo_invoice_requests", (data2 - data) - (lists2 - lists));
-        run.put("yampi_requests", yampi2 - yampi);
-        run.put("http_requests", (data2 - data) + (yampi2 - yampi) + (sandbox.yofacturo().sessionCalls() - sessions));
-        System.out.printf("  %s%n", json.writeValueAsString(run).replaceAll("\\s+", " "));
         return run;
     }
 

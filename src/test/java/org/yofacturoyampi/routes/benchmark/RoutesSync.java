@@ -1,6 +1,8 @@
 package org.yofacturoyampi.routes.benchmark;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +21,8 @@ import org.yofacturoyampi.routes.trigger.FeedRuns;
  * Ours: the real application (config/application.properties, routes/*.yaml) started as {@code --once} starts it
  * (no schedules, no inbound folders, no HTTP server), then a full sync of each feed through {@code direct:sync},
  * exactly as a trigger runs it. The sink is either a Camel endpoint that only counts ({@code mock:} keeping no
- * exchange) or the default file sinks.
+ * exchange) or the default file sinks. With a cluster database it runs in cluster mode (delivery state, sessions and
+ * feed locks in PostgreSQL).
  */
 final class RoutesSync implements AutoCloseable {
 
@@ -27,10 +30,15 @@ final class RoutesSync implements AutoCloseable {
     static final String COUNTING = "mock:%s?retainFirst=0&retainLast=0";
     static final List<String> FEEDS = List.of("yofacturo-invoice-batches", "yampi-contacts");
 
+    /** An obviously fake cluster.secret-key, as the cluster tests use: the base64 of 32 ASCII bytes. */
+    private static final String FAKE_SECRET_KEY = Base64.getEncoder()
+            .encodeToString("fake-cluster-key-32-bytes-long!!".getBytes(StandardCharsets.US_ASCII));
+
     private final Main main;
     private final ObjectMapper json = new ObjectMapper();
 
-    RoutesSync(String baseUrl, String apiKey, String yampiToken, Path workDir, boolean countingSink) {
+    /** @param clusterUrl the cluster database (a JDBC URL to PostgreSQL) for cluster mode, or null for the default */
+    RoutesSync(String baseUrl, String apiKey, String yampiToken, Path workDir, boolean countingSink, String clusterUrl) {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("output-dir", workDir.resolve("out").toString());
         p.put("state-dir", workDir.resolve("state").toString());
@@ -47,6 +55,11 @@ final class RoutesSync implements AutoCloseable {
             p.put("yofacturo.batch-invoices-to", COUNTING.formatted("batch-invoices"));
             p.put("yofacturo.alerts-to", COUNTING.formatted("alerts"));
             p.put("yampi.to", COUNTING.formatted("yampi"));
+        }
+        if (clusterUrl != null) {
+            p.put("cluster.database-url", clusterUrl);
+            p.put("cluster.database-user", BenchSchema.USER);
+            p.put("cluster.secret-key", FAKE_SECRET_KEY);
         }
         main = Application.create(LaunchOptions.parse("--once"), p);
     }

@@ -11,9 +11,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * One round of one variant, in a JVM of its own so that its heap and resident set are its own: a full sync against
  * the sandbox that {@link FullSyncBenchmark} runs in its process. Prints one line, {@value #RESULT} and a JSON object.
  * <p>
- * {@code java ... SyncRound <variant> <sandbox base URL> <work dir> <api key> <yampi token>}, variant one of
- * {@code baseline}, {@code routes-counting}, {@code routes-files}, or {@code routes-resync} (counting, over the state
- * a previous round left in the work dir).
+ * {@code java ... SyncRound <variant> <sandbox base URL> <work dir> <api key> <yampi token> [<cluster database URL>]},
+ * variant one of {@code baseline}, {@code routes-counting}, {@code routes-files}, {@code routes-resync} (counting, over
+ * the state a previous round left in the work dir), or {@code routes-cluster-counting} (counting, in cluster mode on
+ * the database given).
  */
 public final class SyncRound {
 
@@ -28,6 +29,7 @@ public final class SyncRound {
         Path workDir = Path.of(args[2]);
         String apiKey = args[3];
         String yampiToken = args[4];
+        String clusterUrl = variant.startsWith("routes-cluster") ? args[5] : null;
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("variant", variant);
         try (MemoryWatch memory = new MemoryWatch()) {
@@ -42,10 +44,12 @@ public final class SyncRound {
             } else {
                 boolean counting = !variant.equals("routes-files");
                 long startup = System.nanoTime();
-                try (RoutesSync sync = new RoutesSync(baseUrl, apiKey, yampiToken, workDir, counting)) {
+                try (RoutesSync sync = new RoutesSync(baseUrl, apiKey, yampiToken, workDir, counting, clusterUrl)) {
                     sync.start();
                     result.put("startup_s", seconds(System.nanoTime() - startup));
                     long started = System.nanoTime();
+                    // wall clock too: the three-node round measures from the first node's start to the last one's end
+                    result.put("sync_started_epoch_ms", System.currentTimeMillis());
                     records = 0;
                     for (String feed : RoutesSync.FEEDS) {
                         JsonNode report = sync.sync(feed);
@@ -56,6 +60,7 @@ public final class SyncRound {
                         read += report.path("records_read").asLong();
                     }
                     took = seconds(System.nanoTime() - started);
+                    result.put("sync_ended_epoch_ms", System.currentTimeMillis());
                     if (counting) {
                         long counted = sync.counted("invoice-batches") + sync.counted("batch-invoices")
                                 + sync.counted("yampi");
@@ -71,7 +76,7 @@ public final class SyncRound {
                 result.put("records_read", read);
             }
             result.put("seconds", took);
-            result.put("records_per_s", Math.round(records / took));
+            result.put("records_per_s", took > 0 ? Math.round(records / took) : 0);
             result.put("peak_heap_used_mb", mb(memory.peakHeapUsedBytes()));
             result.put("peak_heap_after_gc_mb", mb(memory.peakHeapAfterGcBytes()));
         }
