@@ -15,6 +15,7 @@ import javax.sql.DataSource;
 import org.apache.camel.Exchange;
 import org.apache.camel.spi.IdempotentRepository;
 import org.apache.camel.support.service.ServiceSupport;
+import org.yofacturoyampi.routes.delivery.DeliveryKey;
 import org.yofacturoyampi.routes.delivery.DeliveryState;
 import org.yofacturoyampi.routes.delivery.DeliveryStateRepository;
 import org.yofacturoyampi.routes.delivery.DeliveryStateUnavailableException;
@@ -58,19 +59,19 @@ public final class DatabaseDeliveryState extends ServiceSupport implements Deliv
 
     @Override
     public boolean contains(Exchange exchange, String key) {
-        Key k = Key.parse(key);
+        DeliveryKey k = DeliveryKey.parse(key);
         SyncReport run = SyncReport.of(exchange);
         if (run != null && run.abandoned() != null) {
             throw run.abandoned(); // nothing more goes downstream in a run that can no longer mark what it delivers
         }
         String previous;
         try {
-            previous = previous(exchange, k.recordId);
+            previous = previous(exchange, k.recordId());
         } catch (DeliveryStateUnavailableException e) {
             abandon(exchange, e);
             throw e;
         }
-        boolean known = k.fingerprint.equals(previous);
+        boolean known = k.fingerprint().equals(previous);
         if (!known) {
             exchange.setVariable(DeliveryStateRepository.CHANGE, previous == null ? "new" : "changed");
         }
@@ -84,8 +85,8 @@ public final class DatabaseDeliveryState extends ServiceSupport implements Deliv
 
     @Override
     public boolean contains(String key) {
-        Key k = Key.parse(key);
-        return k.fingerprint.equals(lookup(List.of(k.recordId)).get(k.recordId));
+        DeliveryKey k = DeliveryKey.parse(key);
+        return k.fingerprint().equals(lookup(List.of(k.recordId())).get(k.recordId()));
     }
 
     /**
@@ -101,24 +102,24 @@ public final class DatabaseDeliveryState extends ServiceSupport implements Deliv
             abandon(exchange, e);
             return false;
         }
-        Key k = Key.parse(key);
-        Scope scope = scope(exchange, k.recordId);
+        DeliveryKey k = DeliveryKey.parse(key);
+        Scope scope = scope(exchange, k.recordId());
         if (scope != null) {
-            scope.page.marked(scope.name, k.recordId, k.fingerprint);
+            scope.page.marked(scope.name, k.recordId(), k.fingerprint());
         }
         return added;
     }
 
     @Override
     public boolean add(String key) {
-        Key k = Key.parse(key);
-        return update(UPSERT, k.recordId, k.fingerprint) > 0;
+        DeliveryKey k = DeliveryKey.parse(key);
+        return update(UPSERT, k.recordId(), k.fingerprint()) > 0;
     }
 
     @Override
     public boolean remove(String key) {
-        Key k = Key.parse(key);
-        return update(DELETE, k.recordId, k.fingerprint) > 0;
+        DeliveryKey k = DeliveryKey.parse(key);
+        return update(DELETE, k.recordId(), k.fingerprint()) > 0;
     }
 
     @Override
@@ -222,15 +223,5 @@ public final class DatabaseDeliveryState extends ServiceSupport implements Deliv
     @Override
     public String toString() {
         return "delivery state " + tenant + "/" + feed + " in the cluster database";
-    }
-
-    private record Key(String recordId, String fingerprint) {
-        static Key parse(String key) {
-            int tab = key.lastIndexOf(SEPARATOR);
-            if (tab <= 0 || tab == key.length() - 1 || key.indexOf('\n') >= 0) {
-                throw new IllegalArgumentException("delivery key must be '<record id>\\t<fingerprint>'");
-            }
-            return new Key(key.substring(0, tab), key.substring(tab + 1));
-        }
     }
 }

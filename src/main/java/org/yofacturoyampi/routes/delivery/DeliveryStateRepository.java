@@ -40,9 +40,9 @@ public final class DeliveryStateRepository extends ServiceSupport implements Del
     /** As {@link #contains(String)}, and tells the exchange whether a record to deliver is new or changed. */
     @Override
     public boolean contains(Exchange exchange, String key) {
-        Key k = Key.parse(key);
-        String previous = delivered.get(k.recordId);
-        boolean known = k.fingerprint.equals(previous);
+        DeliveryKey k = DeliveryKey.parse(key);
+        String previous = delivered.get(k.recordId());
+        boolean known = k.fingerprint().equals(previous);
         if (!known) {
             exchange.setVariable(CHANGE, previous == null ? "new" : "changed");
         }
@@ -51,26 +51,26 @@ public final class DeliveryStateRepository extends ServiceSupport implements Del
 
     @Override
     public boolean contains(String key) {
-        Key k = Key.parse(key);
-        return k.fingerprint.equals(delivered.get(k.recordId));
+        DeliveryKey k = DeliveryKey.parse(key);
+        return k.fingerprint().equals(delivered.get(k.recordId()));
     }
 
     @Override
     public synchronized boolean add(String key) {
-        Key k = Key.parse(key);
-        String previous = delivered.put(k.recordId, k.fingerprint);
-        if (k.fingerprint.equals(previous)) {
+        DeliveryKey k = DeliveryKey.parse(key);
+        String previous = delivered.put(k.recordId(), k.fingerprint());
+        if (k.fingerprint().equals(previous)) {
             return false;
         }
-        append(k.recordId, k.fingerprint);
+        append(k.recordId(), k.fingerprint());
         return true;
     }
 
     @Override
     public synchronized boolean remove(String key) {
-        Key k = Key.parse(key);
-        if (delivered.remove(k.recordId, k.fingerprint)) {
-            append(k.recordId, REMOVED);
+        DeliveryKey k = DeliveryKey.parse(key);
+        if (delivered.remove(k.recordId(), k.fingerprint())) {
+            append(k.recordId(), REMOVED);
             return true;
         }
         return false;
@@ -172,16 +172,6 @@ public final class DeliveryStateRepository extends ServiceSupport implements Del
             log.flush();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot record delivery state in " + file + " (check STATE_DIR)", e);
-        }
-    }
-
-    private record Key(String recordId, String fingerprint) {
-        static Key parse(String key) {
-            int tab = key.lastIndexOf(SEPARATOR);
-            if (tab <= 0 || tab == key.length() - 1 || key.indexOf('\n') >= 0) {
-                throw new IllegalArgumentException("delivery key must be '<record id>\\t<fingerprint>'");
-            }
-            return new Key(key.substring(0, tab), key.substring(tab + 1));
         }
     }
 }
