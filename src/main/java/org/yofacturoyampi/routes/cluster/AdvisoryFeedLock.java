@@ -18,6 +18,9 @@ import org.yofacturoyampi.routes.trigger.FeedLock;
  * one of the pool: the lock ends with the session, so a node that dies, or loses the database, lets go of it without
  * leaving it on a pooled connection; and long runs do not take connections from the pool.
  * <p>
+ * Before the lock goes, the run's marks still queued are written ({@code beforeRelease}), so the node that runs the
+ * feed next finds every record this run delivered.
+ * <p>
  * While the database cannot be reached the run goes ahead without the lock: it cannot deliver anything then (every
  * record is checked against the delivery state first, which fails), and it ends in the poll's one line.
  */
@@ -30,10 +33,12 @@ final class AdvisoryFeedLock implements FeedLock {
 
     private final ClusterSettings settings;
     private final Duration retryEvery;
+    private final Runnable beforeRelease;
 
-    AdvisoryFeedLock(ClusterSettings settings, Duration retryEvery) {
+    AdvisoryFeedLock(ClusterSettings settings, Duration retryEvery, Runnable beforeRelease) {
         this.settings = settings;
         this.retryEvery = retryEvery;
+        this.beforeRelease = beforeRelease;
     }
 
     @Override
@@ -54,7 +59,13 @@ final class AdvisoryFeedLock implements FeedLock {
                 }
                 Thread.sleep(retryEvery.toMillis());
             }
-            return () -> close(session);
+            return () -> {
+                try {
+                    beforeRelease.run();
+                } finally {
+                    close(session);
+                }
+            };
         } catch (SQLException e) {
             close(session);
             LOG.debug("{}: runs without the cluster lock, the database cannot be reached: {}", feed, e.getMessage());

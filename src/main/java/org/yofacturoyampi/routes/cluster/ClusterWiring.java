@@ -35,6 +35,7 @@ public final class ClusterWiring extends MainListenerSupport {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterWiring.class);
 
     private HikariDataSource dataSource;
+    private DeliveryMarkWriter marks;
 
     @Override
     public void beforeConfigure(BaseMainSupport main) {
@@ -47,8 +48,15 @@ public final class ClusterWiring extends MainListenerSupport {
         dataSource = ClusterDatabase.open(settings);
         context.getRegistry().bind(DATA_SOURCE, dataSource);
         HikariDataSource database = dataSource;
+        DeliveryMarkWriter writer = new DeliveryMarkWriter(database);
+        marks = writer;
+        try {
+            context.addService(writer); // stopped before the pool closes: what is queued is written first
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start the delivery mark writer: " + e.getMessage(), e);
+        }
         context.getRegistry().bind(DeliveryStates.NAME,
-                (DeliveryStates) (tenant, feed, file) -> new DatabaseDeliveryState(database, tenant, feed));
+                (DeliveryStates) (tenant, feed, file) -> new DatabaseDeliveryState(database, writer, tenant, feed));
         context.getManagementStrategy().addEventNotifier(new Lifecycle(dataSource));
         LOG.info("Cluster mode: node {} on {}", settings.nodeId(), settings.databaseUrlForMessages());
     }
@@ -69,7 +77,7 @@ public final class ClusterWiring extends MainListenerSupport {
                     new DatabaseReachable(dataSource, settings)));
             FeedRuns feeds = context.getRegistry().lookupByNameAndType("feedRuns", FeedRuns.class);
             if (feeds != null) {
-                feeds.inCluster(settings.nodeId(), new AdvisoryFeedLock(settings, FEED_LOCK_RETRY));
+                feeds.inCluster(settings.nodeId(), new AdvisoryFeedLock(settings, FEED_LOCK_RETRY, marks::flush));
             }
         }
     }

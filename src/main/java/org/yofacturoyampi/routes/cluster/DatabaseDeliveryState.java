@@ -7,8 +7,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import javax.sql.DataSource;
 
@@ -30,15 +32,18 @@ import org.yofacturoyampi.routes.trigger.SyncReport;
  * changed.
  * <p>
  * Checking costs one query per page: the first record checked of a page looks up every record of the page
- * ({@link PageIds}, set by the page reader) and the others are answered from that. A record is marked (upsert) when
- * Camel's idempotent consumer adds it, after the downstream accepted it; every mark is committed at once, so a node
- * that dies loses nothing marked. Nothing is kept in memory beyond the page at hand.
+ * ({@link PageIds}, set by the page reader) and the others are answered from that. A record is marked when Camel's
+ * idempotent consumer adds it, after the downstream accepted it: the mark is queued to the node's
+ * {@link DeliveryMarkWriter}, which upserts the queued marks in groups, a millisecond or so later, and checks read
+ * the queue too. Nothing is kept in memory beyond the page at hand and the marks not written yet.
  */
 public final class DatabaseDeliveryState extends ServiceSupport implements DeliveryState {
 
     private static final char SEPARATOR = '\t';
     private static final String SELECT = "SELECT record_id, fingerprint FROM delivery_state"
             + " WHERE tenant = ? AND feed = ? AND record_id = ANY (?)";
+    private static final String PARENTS = "SELECT DISTINCT split_part(record_id, '/', 1) FROM delivery_state"
+            + " WHERE tenant = ? AND feed = ? AND split_part(record_id, '/', 1) = ANY (?)";
     private static final String UPSERT = "INSERT INTO delivery_state (tenant, feed, record_id, fingerprint)"
             + " VALUES (?, ?, ?, ?) ON CONFLICT (tenant, feed, record_id)"
             + " DO UPDATE SET fingerprint = EXCLUDED.fingerprint, delivered_at = now()"
@@ -48,11 +53,13 @@ public final class DatabaseDeliveryState extends ServiceSupport implements Deliv
     private static final String CLEAR = "DELETE FROM delivery_state WHERE tenant = ? AND feed = ?";
 
     private final DataSource dataSource;
+    private final DeliveryMarkWriter marks;
     private final String tenant;
     private final String feed;
 
-    public DatabaseDeliveryState(DataSource dataSource, String tenant, String feed) {
+    DatabaseDeliveryState(DataSource dataSource, DeliveryMarkWriter marks, String tenant, String feed) {
         this.dataSource = dataSource;
+        this.marks = marks;
         this.tenant = tenant;
         this.feed = feed;
     }
@@ -66,6 +73,10 @@ public final class DatabaseDeliveryState extends ServiceSupport implements Deliv
         }
         String previous;
         try {
+            DeliveryStateUnavailableException marking = marks.failure();
+            if (marking != null) {
+                throw marking; // the marks of what was delivered wait for the database: deliver no more meanwhile
+            }
             previous = previous(exchange, k.recordId());
         } catch (DeliveryStateUnavailableException e) {
             abandon(exchange, e);
@@ -90,26 +101,29 @@ public final class DatabaseDeliveryState extends ServiceSupport implements Deliv
     }
 
     /**
-     * Marks a record the downstream accepted. If the database is away it stays unmarked (it is delivered again by a
-     * later run: at most the record in flight), and the run ends at its next page instead of delivering more.
+     * Marks a record the downstream accepted: queued to the writer, which commits it with the marks around it. If the
+     * database is away the mark waits in the queue, and the run ends at its next record instead of delivering more.
      */
     @Override
     public boolean add(Exchange exchange, String key) {
-        boolean added;
+        DeliveryKey k = DeliveryKey.parse(key);
         try {
-            added = add(key);
-        } catch (DeliveryStateUnavailableException e) {
-            abandon(exchange, e);
+            marks.mark(tenant, feed, k.recordId(), k.fingerprint());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             return false;
         }
-        DeliveryKey k = DeliveryKey.parse(key);
         Scope scope = scope(exchange, k.recordId());
         if (scope != null) {
             scope.page.marked(scope.name, k.recordId(), k.fingerprint());
+            if (scope.parentId != null) {
+                scope.page.parent().childMarked(tenant + SEPARATOR + feed, scope.parentId);
+            }
         }
-        return added;
+        return true;
     }
 
+    /** Marks a record at once, committed before it returns. */
     @Override
     public boolean add(String key) {
         DeliveryKey k = DeliveryKey.parse(key);
@@ -119,6 +133,7 @@ public final class DatabaseDeliveryState extends ServiceSupport implements Deliv
     @Override
     public boolean remove(String key) {
         DeliveryKey k = DeliveryKey.parse(key);
+        marks.unmark(tenant, feed, k.recordId(), k.fingerprint());
         return update(DELETE, k.recordId(), k.fingerprint()) > 0;
     }
 
@@ -161,8 +176,36 @@ public final class DatabaseDeliveryState extends ServiceSupport implements Deliv
         if (scope == null) {
             return lookup(List.of(recordId)).get(recordId);
         }
-        return scope.page.known(scope.name, ids -> lookup(ids.stream().map(id -> scope.prefix + id).toList()))
-                .get(recordId);
+        boolean noneCommitted = scope.parentId != null && !scope.page.parent()
+                .withChildren(tenant + SEPARATOR + feed, this::parentsWithRows).contains(scope.parentId);
+        return scope.page.known(scope.name, ids -> {
+            List<String> recordIds = ids.stream().map(id -> scope.prefix + id).toList();
+            // a parent without a committed child: only this node's queued marks can know the page's records
+            return noneCommitted ? marks.queued(tenant, feed, recordIds) : lookup(recordIds);
+        }).get(recordId);
+    }
+
+    /**
+     * Which of these parents (a page of batches) have any child record in this state, committed or queued: one query
+     * for the page, on the index of migration V13.
+     */
+    private Set<String> parentsWithRows(Set<String> parentIds) {
+        Set<String> found = new HashSet<>(marks.queuedParents(tenant, feed, parentIds)); // first, as in lookup
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(PARENTS)) {
+            Array ids = c.createArrayOf("varchar", parentIds.toArray());
+            s.setString(1, tenant);
+            s.setString(2, feed);
+            s.setArray(3, ids);
+            try (ResultSet rows = s.executeQuery()) {
+                while (rows.next()) {
+                    found.add(rows.getString(1));
+                }
+            }
+            ids.free();
+        } catch (SQLException e) {
+            throw unavailable(e);
+        }
+        return found;
     }
 
     /**
@@ -177,13 +220,32 @@ public final class DatabaseDeliveryState extends ServiceSupport implements Deliv
             return null;
         }
         String prefix = recordId.substring(0, recordId.length() - apiId.length());
-        return new Scope(page, tenant + SEPARATOR + feed + SEPARATOR + prefix, prefix);
+        return new Scope(page, tenant + SEPARATOR + feed + SEPARATOR + prefix, prefix, parentId(page, prefix));
     }
 
-    private record Scope(PageIds page, String name, String prefix) {
+    /** The parent's id when the prefix is one segment ({@code <batch id>/}) and that parent is on the parent page. */
+    private static String parentId(PageIds page, String prefix) {
+        int slash = prefix.indexOf('/');
+        if (page.parent() == null || slash != prefix.length() - 1) {
+            return null;
+        }
+        String parent = prefix.substring(0, slash);
+        return page.parent().contains(parent) ? parent : null;
     }
 
+    private record Scope(PageIds page, String name, String prefix, String parentId) {
+    }
+
+    /** What is committed for these records, and over it what is queued to be: the marks this node made last. */
     private Map<String, String> lookup(Collection<String> recordIds) {
+        // the queue first: a mark that leaves it meanwhile is committed before the query reads
+        Map<String, String> queued = marks.queued(tenant, feed, recordIds);
+        Map<String, String> found = committed(recordIds);
+        found.putAll(queued);
+        return found;
+    }
+
+    private Map<String, String> committed(Collection<String> recordIds) {
         Map<String, String> found = new HashMap<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(SELECT)) {
             Array ids = c.createArrayOf("varchar", recordIds.toArray());
@@ -214,7 +276,7 @@ public final class DatabaseDeliveryState extends ServiceSupport implements Deliv
         }
     }
 
-    private static DeliveryStateUnavailableException unavailable(SQLException e) {
+    static DeliveryStateUnavailableException unavailable(SQLException e) {
         String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
         return new DeliveryStateUnavailableException("the cluster database cannot be reached for the delivery state: "
                 + reason);

@@ -111,12 +111,24 @@ public final class PageReader implements Processor {
         exchange.removeVariable(UNREADABLE);
         int read = records.size();
         List<ApiRecord> kept = onlyFirstOfEachId(exchange, records, page);
-        exchange.setVariable(PageIds.VARIABLE, new PageIds(kept.stream().map(ApiRecord::getName).toList()));
+        exchange.setVariable(PageIds.VARIABLE, new PageIds(kept.stream().map(ApiRecord::getName).toList(),
+                parentPage(exchange.getVariable(PageIds.VARIABLE, PageIds.class), page)));
         exchange.getMessage().setBody(kept);
         SyncReport report = SyncReport.of(exchange);
         if (report != null) {
             report.page(read);
         }
+    }
+
+    /**
+     * The page whose record this walk is under: the page at hand when a walk starts (the batch's page, when its
+     * invoices are walked), the same as the previous page's after that.
+     */
+    private static PageIds parentPage(PageIds previous, int page) {
+        if (previous == null) {
+            return null;
+        }
+        return page <= 1 ? previous : previous.parent();
     }
 
     /**

@@ -98,7 +98,7 @@ class DatabaseDeliveryStateTest {
     @Test
     void aChangedRecordIsDeliveredAgainAsChangedAndItsRowKeepsTheNewFingerprint() throws Exception {
         try (TestDatabase db = TestDatabase.create(); HikariDataSource pool = pool(db)) {
-            DatabaseDeliveryState state = new DatabaseDeliveryState(pool, "default", "yampi");
+            DatabaseDeliveryState state = new DatabaseDeliveryState(pool, new DeliveryMarkWriter(pool), "default", "yampi");
             state.add("contacts/1/7\tfingerprint-a");
 
             Exchange exchange = new DefaultExchange(new DefaultCamelContext());
@@ -115,10 +115,11 @@ class DatabaseDeliveryStateTest {
     @Test
     void checkingAPageOfAHundredRecordsCostsOneQuery() throws Exception {
         try (TestDatabase db = TestDatabase.create(); HikariDataSource pool = pool(db)) {
-            DatabaseDeliveryState state = new DatabaseDeliveryState(pool, "default", "yampi");
+            DatabaseDeliveryState state = new DatabaseDeliveryState(pool, new DeliveryMarkWriter(pool), "default", "yampi");
             IntStream.range(0, 50).forEach(i -> state.add("contacts/1/" + i + "\tseen"));
             AtomicInteger connections = new AtomicInteger();
-            DatabaseDeliveryState counted = new DatabaseDeliveryState(counting(pool, connections), "default", "yampi");
+            DatabaseDeliveryState counted = new DatabaseDeliveryState(counting(pool, connections), new DeliveryMarkWriter(pool),
+                    "default", "yampi");
             List<String> ids = IntStream.range(0, 100).mapToObj(String::valueOf).toList();
             PageIds page = new PageIds(ids);
             DefaultCamelContext camel = new DefaultCamelContext();
@@ -136,6 +137,73 @@ class DatabaseDeliveryStateTest {
             assertThat(known).isEqualTo(50);
             assertThat(connections.get()).isEqualTo(1);
         }
+    }
+
+    @Test
+    void theInvoicesOfAPageOfBatchesWithNoInvoiceMarkedCostOneQueryForThePage() throws Exception {
+        try (TestDatabase db = TestDatabase.create(); HikariDataSource pool = pool(db)) {
+            AtomicInteger connections = new AtomicInteger();
+            DatabaseDeliveryState invoices = new DatabaseDeliveryState(counting(pool, connections),
+                    new DeliveryMarkWriter(pool), "default", "yofacturo-batch-invoices");
+            PageIds batches = new PageIds(IntStream.range(0, 100).mapToObj(String::valueOf).toList());
+
+            // when each batch's page of invoices is checked, as the walk of each new batch does
+            int known = 0;
+            for (int batch = 0; batch < 100; batch++) {
+                known += invoices.contains(invoice(batches, batch, 1), batch + "/1\tprint") ? 1 : 0;
+            }
+
+            // then nothing is known, and one query asked which batches have any invoice marked
+            assertThat(known).isZero();
+            assertThat(connections.get()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void anInvoiceMarkedByAnEarlierRunUnderABatchIsStillKnown() throws Exception {
+        try (TestDatabase db = TestDatabase.create(); HikariDataSource pool = pool(db)) {
+            // given an earlier run that delivered batch 7's first invoice, then stopped before the batch
+            new DatabaseDeliveryState(pool, new DeliveryMarkWriter(pool), "default", "yofacturo-batch-invoices")
+                    .add("7/1\tprint");
+            DatabaseDeliveryState invoices = new DatabaseDeliveryState(pool, new DeliveryMarkWriter(pool), "default",
+                    "yofacturo-batch-invoices");
+            PageIds batches = new PageIds(List.of("6", "7", "8"));
+
+            // then this run knows it, and not its sibling or the other batches' invoices
+            assertThat(invoices.contains(invoice(batches, 6, 1), "6/1\tprint")).isFalse();
+            assertThat(invoices.contains(invoice(batches, 7, 1), "7/1\tprint")).isTrue();
+            assertThat(invoices.contains(invoice(batches, 7, 2), "7/2\tprint")).isFalse();
+        }
+    }
+
+    @Test
+    void anInvoiceMarkedEarlierInThisRunIsKnownOnALaterPageOfItsBatch() throws Exception {
+        try (TestDatabase db = TestDatabase.create(); HikariDataSource pool = pool(db)) {
+            DeliveryMarkWriter writer = new DeliveryMarkWriter(pool);
+            DatabaseDeliveryState invoices = new DatabaseDeliveryState(pool, writer, "default", "yofacturo-batch-invoices");
+            PageIds batches = new PageIds(List.of("7"));
+            Exchange first = invoice(batches, 7, 1);
+            assertThat(invoices.contains(first, "7/1\tprint")).isFalse();
+            invoices.add(first, "7/1\tprint");
+            writer.flush(); // committed, no longer queued
+
+            // when the same invoice comes again on the batch's second page
+            PageIds secondPage = new PageIds(List.of("1"), batches);
+            Exchange again = new DefaultExchange(new DefaultCamelContext());
+            again.setVariable(PageIds.VARIABLE, secondPage);
+            again.setVariable(OpenRecord.RECORD_NAME, "1");
+
+            assertThat(invoices.contains(again, "7/1\tprint")).isTrue();
+        }
+    }
+
+    /** An invoice's exchange as the walk of a batch on the page {@code batches} hands it to the idempotent consumer. */
+    private static Exchange invoice(PageIds batches, int batch, int invoice) {
+        Exchange exchange = new DefaultExchange(new DefaultCamelContext());
+        exchange.setVariable(PageIds.VARIABLE, new PageIds(List.of(String.valueOf(invoice)), batches));
+        exchange.setVariable(OpenRecord.RECORD_ID, String.valueOf(invoice));
+        exchange.setVariable(OpenRecord.RECORD_NAME, String.valueOf(invoice));
+        return exchange;
     }
 
     private static HikariDataSource pool(TestDatabase db) {

@@ -81,9 +81,11 @@ class DatabaseOutageTest {
 
             String firstRun = app.syncOverHttp("{\"feed\": \"yampi-contacts\"}").body();
 
-            // then the run ended with errors, said in one line naming the database, not one per record
+            // then the run ended with errors, said in one line naming the database, not one per record; it ends at the
+            // first check after the node's mark writer met the database gone (records delivered meanwhile keep their
+            // marks queued until it is back)
             assertThat(firstRun).contains("\"outcome\":\"errors\"");
-            assertThat(delivered).hasSize(20);
+            assertThat(delivered.size()).isBetween(20, 39);
             List<String> lines = log.linesAt(Level.WARN).stream().filter(l -> l.contains("cluster database")).toList();
             assertThat(lines).hasSize(1);
             assertThat(lines.get(0)).contains("yampi-contacts").doesNotContain("\tat ");
@@ -97,7 +99,8 @@ class DatabaseOutageTest {
             Set<String> distinct = ConcurrentHashMap.newKeySet();
             distinct.addAll(delivered);
             assertThat(distinct).hasSize(40);
-            // at most the record in flight when the database went away is delivered twice
+            // at most the record in flight when the database went away is delivered twice (the marks queued while it
+            // was away were written when it came back)
             assertThat(delivered.size()).isLessThanOrEqualTo(41);
             assertThat(db.count("SELECT count(*) FROM delivery_state")).isEqualTo(40);
         }

@@ -37,7 +37,7 @@ class FeedLockAcrossNodesTest {
         ClusterSettings settings = ClusterSettings.from(properties);
         FeedRuns feeds = new FeedRuns(new ObjectMapper(), Clock.systemUTC(), report -> { });
         feeds.register(FEED, "yampi-resource-walk", "default", "contacts", List.of("1"));
-        feeds.inCluster(settings.nodeId(), new AdvisoryFeedLock(settings, Duration.ofMillis(100)));
+        feeds.inCluster(settings.nodeId(), new AdvisoryFeedLock(settings, Duration.ofMillis(100), () -> { }));
         return feeds;
     }
 

@@ -1,0 +1,4 @@
+-- A record id's first segment names its parent where records nest (yofacturo-batch-invoices: <batch>/<invoice>; safe
+-- names never hold a '/'). One query per page of batches then tells which of them have any invoice marked, so the
+-- invoices of a batch that has none are not looked up one batch at a time.
+CREATE INDEX delivery_state_parent ON delivery_state (tenant, feed, split_part(record_id, '/', 1));
