@@ -40,10 +40,18 @@ import org.yofacturoyampi.routes.trigger.SyncReport;
 public final class DatabaseDeliveryState extends ServiceSupport implements DeliveryState {
 
     private static final char SEPARATOR = '\t';
-    private static final String SELECT = "SELECT record_id, fingerprint FROM delivery_state"
-            + " WHERE tenant = ? AND feed = ? AND record_id = ANY (?)";
-    private static final String PARENTS = "SELECT DISTINCT split_part(record_id, '/', 1) FROM delivery_state"
-            + " WHERE tenant = ? AND feed = ? AND split_part(record_id, '/', 1) = ANY (?)";
+    /*
+     * One index probe per id (LATERAL ... LIMIT 1 keeps the planner from turning it into a join), not
+     * "record_id = ANY (?)": on a table whose statistics lag behind its growth (autovacuum off or behind, a feed that
+     * was empty at the last ANALYZE), PostgreSQL answers that form by reading every row of the feed.
+     */
+    static final String SELECT = "SELECT d.record_id, d.fingerprint FROM unnest(?::varchar[]) AS r(id)"
+            + " CROSS JOIN LATERAL (SELECT record_id, fingerprint FROM delivery_state"
+            + " WHERE tenant = ? AND feed = ? AND record_id = r.id LIMIT 1) d";
+    /** The parents with a child: a prefix range on the primary key ('/' then '0' in byte order, migration V13). */
+    static final String PARENTS = "SELECT p.id FROM unnest(?::varchar[]) AS p(id)"
+            + " CROSS JOIN LATERAL (SELECT 1 FROM delivery_state WHERE tenant = ? AND feed = ?"
+            + " AND record_id >= p.id || '/' AND record_id < p.id || '0' LIMIT 1) d";
     private static final String UPSERT = "INSERT INTO delivery_state (tenant, feed, record_id, fingerprint)"
             + " VALUES (?, ?, ?, ?) ON CONFLICT (tenant, feed, record_id)"
             + " DO UPDATE SET fingerprint = EXCLUDED.fingerprint, delivered_at = now()"
@@ -193,9 +201,9 @@ public final class DatabaseDeliveryState extends ServiceSupport implements Deliv
         Set<String> found = new HashSet<>(marks.queuedParents(tenant, feed, parentIds)); // first, as in lookup
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(PARENTS)) {
             Array ids = c.createArrayOf("varchar", parentIds.toArray());
-            s.setString(1, tenant);
-            s.setString(2, feed);
-            s.setArray(3, ids);
+            s.setArray(1, ids);
+            s.setString(2, tenant);
+            s.setString(3, feed);
             try (ResultSet rows = s.executeQuery()) {
                 while (rows.next()) {
                     found.add(rows.getString(1));
@@ -249,9 +257,9 @@ public final class DatabaseDeliveryState extends ServiceSupport implements Deliv
         Map<String, String> found = new HashMap<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(SELECT)) {
             Array ids = c.createArrayOf("varchar", recordIds.toArray());
-            s.setString(1, tenant);
-            s.setString(2, feed);
-            s.setArray(3, ids);
+            s.setArray(1, ids);
+            s.setString(2, tenant);
+            s.setString(3, feed);
             try (ResultSet rows = s.executeQuery()) {
                 while (rows.next()) {
                     found.put(rows.getString(1), rows.getString(2));

@@ -3,9 +3,7 @@ package org.yofacturoyampi.routes.cluster;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -35,11 +33,6 @@ import org.yofacturoyampi.routes.delivery.DeliveryStateUnavailableException;
  * still in the queue. A run's end writes every queued mark before its feed lock goes ({@link #flush}), so the node
  * that runs the feed next finds them. A write that fails (the database away) keeps its marks queued and is tried
  * again; {@link #failure} then tells the runs, which end at their next record.
- * <p>
- * The writer also refreshes the table's statistics ({@code ANALYZE}) when it starts and each time it has written as
- * many rows as the table held at the last refresh: the lookups by page stay on the primary key's index as the table
- * grows from empty, also where autovacuum is off or behind (with no statistics, PostgreSQL reads every row of a feed
- * for each lookup).
  */
 final class DeliveryMarkWriter extends ServiceSupport {
 
@@ -53,8 +46,6 @@ final class DeliveryMarkWriter extends ServiceSupport {
     static final int GROUP = 1000;
     private static final int MAX_QUEUED = 10 * GROUP;
     static final Duration LINGER = Duration.ofMillis(5);
-    /** Rows written before the statistics of a table that was empty are first refreshed. */
-    private static final long ANALYZE_AFTER = 1000;
     private static final Duration RETRY_AFTER_FAILURE = Duration.ofMillis(500);
 
     private final DataSource dataSource;
@@ -65,9 +56,6 @@ final class DeliveryMarkWriter extends ServiceSupport {
     private Map<MarkKey, String> writing = Map.of();
     private DeliveryStateUnavailableException failure;
     private ExecutorService thread;
-    /** Rows written since the statistics were refreshed, and the rows the table held then (writer thread only). */
-    private long writtenSinceAnalyze;
-    private long rowsAtAnalyze;
     private volatile boolean stopping;
 
     DeliveryMarkWriter(DataSource dataSource) {
@@ -177,7 +165,6 @@ final class DeliveryMarkWriter extends ServiceSupport {
     }
 
     private void writeWhileRunning() {
-        analyze();
         while (!stopping) {
             try {
                 synchronized (lock) {
@@ -190,38 +177,13 @@ final class DeliveryMarkWriter extends ServiceSupport {
                         lock.wait(Math.max(1, (until - System.nanoTime()) / 1_000_000));
                     }
                 }
-                int before = queuedCount();
                 if (!stopping && !writeNextGroup()) {
                     Thread.sleep(RETRY_AFTER_FAILURE.toMillis());
-                } else {
-                    writtenSinceAnalyze += Math.min(before, GROUP);
-                    if (writtenSinceAnalyze >= Math.max(ANALYZE_AFTER, rowsAtAnalyze)) {
-                        analyze();
-                    }
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             }
-        }
-    }
-
-    private int queuedCount() {
-        synchronized (lock) {
-            return queued.size();
-        }
-    }
-
-    /** Refreshes the statistics of {@code delivery_state}; what fails here fails the next write, said there. */
-    private void analyze() {
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            s.execute("ANALYZE delivery_state");
-            try (ResultSet row = s.executeQuery("SELECT reltuples FROM pg_class WHERE oid = 'delivery_state'::regclass")) {
-                rowsAtAnalyze = row.next() ? Math.max(0, row.getLong(1)) : 0;
-            }
-            writtenSinceAnalyze = 0;
-        } catch (SQLException e) {
-            LOG.debug("statistics of delivery_state not refreshed: {}", e.getMessage());
         }
     }
 

@@ -6,6 +6,9 @@ import static org.awaitility.Awaitility.await;
 import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -194,6 +197,38 @@ class DatabaseDeliveryStateTest {
             again.setVariable(OpenRecord.RECORD_NAME, "1");
 
             assertThat(invoices.contains(again, "7/1\tprint")).isTrue();
+        }
+    }
+
+    @Test
+    void bothLookupsProbeThePrimaryKeyPerIdEvenOnATableThatWasNeverAnalyzed() throws Exception {
+        try (TestDatabase db = TestDatabase.create(); HikariDataSource pool = pool(db)) {
+            // given a big table whose statistics never caught up (autovacuum off, or behind a feed that just grew)
+            db.execute("INSERT INTO delivery_state (tenant, feed, record_id, fingerprint) SELECT 'default', 'yampi',"
+                    + " 'contacts/1/' || i, 'f' FROM generate_series(1, 20000) i");
+            db.execute("INSERT INTO delivery_state (tenant, feed, record_id, fingerprint) SELECT 'default',"
+                    + " 'yofacturo-batch-invoices', i || '/1', 'f' FROM generate_series(1, 20000) i");
+
+            // then each id is an index condition, not a filter over every row of the feed
+            assertThat(plan(pool, DatabaseDeliveryState.SELECT, "yampi", "contacts/1/1", "contacts/1/2"))
+                    .contains("Index Cond").doesNotContain("Filter:").doesNotContain("Seq Scan");
+            assertThat(plan(pool, DatabaseDeliveryState.PARENTS, "yofacturo-batch-invoices", "1", "2"))
+                    .contains("Index Cond").doesNotContain("Filter:").doesNotContain("Seq Scan");
+        }
+    }
+
+    private static String plan(DataSource pool, String sql, String feed, String... ids) throws Exception {
+        try (Connection c = pool.getConnection(); PreparedStatement s = c.prepareStatement("EXPLAIN " + sql)) {
+            s.setArray(1, c.createArrayOf("varchar", ids));
+            s.setString(2, "default");
+            s.setString(3, feed);
+            StringBuilder plan = new StringBuilder();
+            try (ResultSet rows = s.executeQuery()) {
+                while (rows.next()) {
+                    plan.append(rows.getString(1)).append('\n');
+                }
+            }
+            return plan.toString();
         }
     }
 
