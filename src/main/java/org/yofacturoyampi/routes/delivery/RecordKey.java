@@ -22,8 +22,12 @@ public final class RecordKey implements Expression {
         if (id == null) {
             throw new IllegalStateException("no recordId variable: the route must set it before the idempotent consumer");
         }
-        byte[] body = exchange.getMessage().getMandatoryBody(byte[].class);
-        return id + "\t" + fingerprint(body);
+        return of(id, exchange.getMessage().getMandatoryBody(byte[].class));
+    }
+
+    /** The key of a record with this id and this JSON: {@code "<record id>\t<fingerprint>"} ({@link DeliveryKey}). */
+    static String of(Object recordId, byte[] json) {
+        return recordId + "\t" + fingerprint(json);
     }
 
     /** As {@link #key}, for Camel's idempotent consumer (an expression, so no bean binding runs per record). */

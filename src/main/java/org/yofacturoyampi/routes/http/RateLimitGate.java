@@ -62,12 +62,13 @@ public final class RateLimitGate {
      */
     public void limited(HttpOperationFailedException answer) {
         int streak = Math.max(1, isClosed() ? consecutiveLimits.get() : consecutiveLimits.incrementAndGet());
-        Duration asked = retryAfter(answer.getResponseHeaders());
+        Instant now = clock.instant();
+        Duration asked = retryAfter(answer.getResponseHeaders(), now);
         Duration wait = asked != null ? asked : FIRST_BACKOFF.multipliedBy(1L << Math.min(streak - 1, 16));
         if (wait.compareTo(maxWait) > 0) {
             wait = maxWait;
         }
-        Instant until = clock.instant().plus(wait);
+        Instant until = now.plus(wait);
         closeUntil(until);
         store.closeUntil(until);
         LOG.warn("{} rate limit hit (429): every {} request waits {} s{}", api, api, wait.toMillis() / 1000.0,
@@ -110,7 +111,8 @@ public final class RateLimitGate {
         }
     }
 
-    static Duration retryAfter(Map<String, String> headers) {
+    /** The wait a {@code Retry-After} asks for: seconds, or an HTTP date read against this gate's clock; null if none. */
+    static Duration retryAfter(Map<String, String> headers, Instant now) {
         if (headers == null) {
             return null;
         }
@@ -129,7 +131,7 @@ public final class RateLimitGate {
             return seconds < 0 ? null : Duration.ofSeconds(seconds);
         } catch (NumberFormatException notSeconds) {
             try {
-                Duration d = Duration.between(Instant.now(), ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
+                Duration d = Duration.between(now, ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
                 return d.isNegative() ? Duration.ZERO : d;
             } catch (DateTimeParseException notADate) {
                 return null;

@@ -47,7 +47,7 @@ public final class YampiCatalogue {
             Set<YampiTokenKind> kinds = EnumSet.noneOf(YampiTokenKind.class);
             for (String kind : field.apply("tokens").split(",")) {
                 if (!kind.isBlank()) {
-                    kinds.add(YampiTokenKind.parse(kind));
+                    kinds.add(tokenKind(name, kind));
                 }
             }
             resources.put(name, new YampiResource(name, field.apply("path"), field.apply("platform-path"),
@@ -78,6 +78,16 @@ public final class YampiCatalogue {
             throw new ConfigurationException("the resource catalogue has no " + PREFIX + name + ".* entry");
         }
         return r;
+    }
+
+    /** A token kind of a resource's {@code tokens} list; a wrong one names that property, not YAMPI_TOKEN_KIND. */
+    private static YampiTokenKind tokenKind(String name, String value) {
+        try {
+            return YampiTokenKind.parse(value);
+        } catch (ConfigurationException e) {
+            throw new ConfigurationException(PREFIX + name + ".tokens must list token kinds among user, bot, platform, "
+                    + "not '" + value.trim() + "'");
+        }
     }
 
     private static int pageSize(String name, String value) {

@@ -266,9 +266,4 @@ public final class SessionTokenCache {
         return new SessionUnavailableException("no " + api + " session: the api key was rejected; set " + keyVariable
                 + " to a valid key (checked again at the next session check)");
     }
-
-    Instant expiresAtForTests() {
-        YoFacturoSession s = session;
-        return s == null ? null : s.expiresAt();
-    }
 }

@@ -63,4 +63,38 @@ class TotalCountPagingTest {
         assertThatThrownBy(() -> walk().nextPage(JSON.readTree("{\"data\": {\"payload\": []}}"), 1, 0))
                 .isInstanceOf(UnexpectedAnswerException.class).hasMessageContaining("/data/meta/all_count");
     }
+
+    @Test
+    void theAnnouncedPagesAreTheTotalAtTheSizeTheFirstPageCameIn() throws Exception {
+        // given the server serves 10 a page where 25 were expected
+        PagingRule rule = walk();
+        rule.nextPage(total(95), 1, 10);
+
+        // then the total announces 10 pages (the server's size), not 4
+        assertThat(rule.announcedPages(total(95))).isEqualTo(10);
+    }
+
+    @Test
+    void anEmptyListAnnouncesNoPagesAndAnAnswerWithoutATotalAnnouncesNothing() throws Exception {
+        PagingRule rule = walk();
+        rule.nextPage(total(0), 1, 0);
+
+        assertThat(rule.announcedPages(total(0))).isZero();
+        assertThat(walk().announcedPages(JSON.readTree("{\"data\": {}}"))).isNull();
+    }
+
+    @Test
+    void withoutAnExpectedSizeAShortPageIsOneShorterThanTheFirst() throws Exception {
+        // given a walk that expects what the first page holds
+        PagingRule rule = PagingRule.totalCount("/data/meta/all_count", 0,
+                (page, records, expected, total) -> shortPages.add(page + ":" + records + "/" + expected + " of " + total));
+
+        // when pages of 20, 20, then 5 while the total says 100
+        assertThat(rule.nextPage(total(100), 1, 20)).isEqualTo(2);
+        assertThat(rule.nextPage(total(100), 2, 20)).isEqualTo(3);
+        assertThat(rule.nextPage(total(100), 3, 5)).isEqualTo(4);
+
+        // then the third is told as short against the first page's 20
+        assertThat(shortPages).containsExactly("3:5/20 of 100");
+    }
 }
