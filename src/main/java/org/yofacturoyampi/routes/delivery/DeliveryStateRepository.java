@@ -21,7 +21,7 @@ import org.yofacturoyampi.routes.delivery.PackedMarks.Mark;
  * ({@link MarkTable}: at most about 38 bytes of heap per record, 33.5 at a million) and in an append-only file
  * ({@link MarkFile}) written once per mark, so a crash loses nothing that was marked. At start the file is read (a
  * million marks in well under a second; the text files of earlier versions are read too, and so migrated), then
- * compacted: rewritten with one mark per record.
+ * compacted: rewritten with one mark per record, unless it is that already.
  * <p>
  * A 64-bit hash of the id means two different record ids may share a mark: with n records the odds that any two do are
  * about n²/2^65 (3 in 100 million for a million records). Those two then look changed to each other on every sync and
@@ -128,9 +128,11 @@ public final class DeliveryStateRepository extends ServiceSupport implements Del
     @Override
     protected synchronized void doStart() throws IOException {
         marks.clear();
-        MarkFile.Format found = MarkFile.read(file, marks);
-        MarkFile.compact(file, marks);
-        if (found == MarkFile.Format.LINES) {
+        MarkFile.Found found = MarkFile.read(file, marks);
+        if (found != MarkFile.Found.COMPACT) {
+            MarkFile.compact(file, marks);
+        }
+        if (found == MarkFile.Found.LINES) {
             LOG.info("Delivery state {}: {} records moved to the compact format", file, marks.size());
         }
         log = MarkFile.append(file);

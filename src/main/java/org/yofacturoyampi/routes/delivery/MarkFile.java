@@ -21,7 +21,8 @@ import java.util.Arrays;
  * not a whole number of marks) was never made, and a zeroed mark (id 0, which no record id packs to) is skipped.
  * <p>
  * Also reads the files of earlier versions, lines of {@code <record id>\t<fingerprint>} ({@code -} removes), packing
- * each line as a mark: {@link #read} says which it found, and the compaction at start rewrites the file in this form.
+ * each line as a mark. {@link #read} says what it found: the compaction at start rewrites a file that is not one
+ * whole mark per record (or not of this format).
  */
 final class MarkFile implements AutoCloseable {
 
@@ -31,7 +32,16 @@ final class MarkFile implements AutoCloseable {
     private static final String REMOVED_LINE = "-";
 
     /** What {@link #read} found. */
-    enum Format { MISSING, COMPACT, LINES }
+    enum Found {
+        /** No file, or an empty one. */
+        NOTHING,
+        /** Marks, one per record, whole: nothing to compact. */
+        COMPACT,
+        /** Marks, some of them replaced or removed by later ones, or cut short: to compact. */
+        MARKS,
+        /** Lines of an earlier version: to rewrite in this format. */
+        LINES
+    }
 
     private final FileChannel channel;
     private final ByteBuffer mark = ByteBuffer.allocate(MARK_BYTES);
@@ -40,20 +50,19 @@ final class MarkFile implements AutoCloseable {
         this.channel = channel;
     }
 
-    /** Replays the file (this format or lines of an earlier version) into the table. */
-    static Format read(Path file, MarkTable into) throws IOException {
+    /** Replays the file (this format or lines of an earlier version) into an empty table. */
+    static Found read(Path file, MarkTable into) throws IOException {
         if (!Files.exists(file) || Files.size(file) == 0) {
-            return Format.MISSING;
+            return Found.NOTHING;
         }
         try (InputStream in = Files.newInputStream(file)) {
             byte[] start = in.readNBytes(HEADER.length);
             if (!Arrays.equals(start, HEADER)) {
                 readLines(file, into);
-                return Format.LINES;
+                return Found.LINES;
             }
         }
-        readMarks(file, into);
-        return Format.COMPACT;
+        return readMarks(file, into);
     }
 
     /**
@@ -103,19 +112,24 @@ final class MarkFile implements AutoCloseable {
         channel.close();
     }
 
-    private static void readMarks(Path file, MarkTable into) throws IOException {
+    private static Found readMarks(Path file, MarkTable into) throws IOException {
+        long read = 0;
+        boolean whole = true;
         try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
             in.position(HEADER.length);
             ByteBuffer buffer = ByteBuffer.allocate(BUFFER);
             while (in.read(buffer) >= 0) {
                 buffer.flip();
                 while (buffer.remaining() >= MARK_BYTES) {
-                    replay(into, buffer.getLong(), buffer.getLong());
+                    whole &= replay(into, buffer.getLong(), buffer.getLong());
+                    read++;
                 }
                 buffer.compact();
             }
             // what is left in the buffer is a mark cut short by a crash: it was never made
+            whole &= buffer.position() == 0;
         }
+        return whole && read == into.size() ? Found.COMPACT : Found.MARKS;
     }
 
     private static void readLines(Path file, MarkTable into) throws IOException {
@@ -134,15 +148,17 @@ final class MarkFile implements AutoCloseable {
         }
     }
 
-    private static void replay(MarkTable into, long id, long value) {
+    /** Replays one mark; false for zeros (where a mark was being written when the machine, not the process, stopped). */
+    private static boolean replay(MarkTable into, long id, long value) {
         if (id == 0) {
-            return; // zeros where a mark was being written when the machine (not only the process) stopped
+            return false;
         }
         if (value == PackedMarks.NONE) {
             into.remove(id);
         } else {
             into.put(id, value);
         }
+        return true;
     }
 
     private static void drain(FileChannel out, ByteBuffer buffer) {

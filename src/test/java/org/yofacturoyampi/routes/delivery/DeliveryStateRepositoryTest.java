@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -242,6 +243,26 @@ class DeliveryStateRepositoryTest {
         assertThat(restarted.contains(key("a", fingerprint("a10")))).isTrue();
         assertThat(restarted.contains(key("b", fingerprint("b10")))).isTrue();
         assertThat(restarted.size()).isEqualTo(2);
+    }
+
+    @Test
+    void aFileThatIsOneMarkPerRecordAlreadyIsNotRewrittenAtStart() throws Exception {
+        // given a state compacted at its start, which then marked new records only
+        open().stop();
+        DeliveryStateRepository state = open();
+        state.add(key("a", fingerprint("a")));
+        state.add(key("b", fingerprint("b")));
+        state.stop();
+        Object fileBefore = Files.readAttributes(file(), BasicFileAttributes.class).fileKey();
+
+        // when the app starts again
+        DeliveryStateRepository restarted = open();
+
+        // then it reads the same file and appends to it, without a rewrite
+        assertThat(Files.readAttributes(file(), BasicFileAttributes.class).fileKey()).isEqualTo(fileBefore);
+        restarted.add(key("c", fingerprint("c")));
+        assertThat(Files.size(file())).isEqualTo(8 + 3 * MarkFile.MARK_BYTES);
+        assertThat(restarted.size()).isEqualTo(3);
     }
 
     @Test
