@@ -141,6 +141,7 @@ public final class DeliveryStateRepository extends ServiceSupport implements Del
     @Override
     protected synchronized void doStop() throws IOException {
         closeLog();
+        marks.clear(); // every mark is in the file, which the next start reads: the table's heap goes back now
     }
 
     private synchronized long lookup(long id) {

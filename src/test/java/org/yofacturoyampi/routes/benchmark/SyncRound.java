@@ -86,6 +86,7 @@ public final class SyncRound {
             result.put("peak_heap_after_gc_mb", mb(memory.peakHeapAfterGcBytes()));
         }
         if (variant.equals("routes-state")) {
+            System.out.println("sync done, measuring the state it left: " + result); // in the log, should that fail
             result.putAll(StateFootprint.measure(workDir.resolve("state")));
         }
         result.put("max_heap_mb", mb(Runtime.getRuntime().maxMemory()));

@@ -323,12 +323,14 @@ class DeliveryStateRepositoryTest {
         }
         threads.shutdown();
 
+        int marked = state.size();
+
         // when the app starts again
         state.stop();
         DeliveryStateRepository restarted = open();
 
-        // then all 20,000 are marked
-        assertThat(state.size()).isEqualTo(20_000);
+        // then all 20,000 are marked, in memory and in the file
+        assertThat(marked).isEqualTo(20_000);
         assertThat(restarted.size()).isEqualTo(20_000);
         for (int t = 0; t < 4; t++) {
             assertThat(restarted.contains(key(t + "/4999", fingerprint(t + "/4999")))).isTrue();
@@ -352,6 +354,27 @@ class DeliveryStateRepositoryTest {
         assertThat(restarted.size()).isEqualTo(1);
         assertThat(restarted.contains(key("a", fingerprint("a")))).isFalse();
         assertThat(restarted.contains(key("c", fingerprint("c")))).isTrue();
+    }
+
+    @Test
+    void aStoppedStateGivesItsHeapBackAndTheNextStartReadsEveryMarkAgain() {
+        // given a state of 10,000 records
+        DeliveryStateRepository state = open();
+        for (int i = 0; i < 10_000; i++) {
+            state.add(key("r" + i, fingerprint("r" + i)));
+        }
+        long whileStarted = state.tableBytes();
+
+        // when it is stopped, then started again
+        state.stop();
+        long whileStopped = state.tableBytes();
+        state.start();
+
+        // then its table shrank to nearly nothing while stopped, and every record is back
+        assertThat(whileStarted).isGreaterThan(10_000L * 16);
+        assertThat(whileStopped).isLessThan(whileStarted / 10);
+        assertThat(state.size()).isEqualTo(10_000);
+        assertThat(state.contains(key("r9999", fingerprint("r9999")))).isTrue();
     }
 
     @Test
