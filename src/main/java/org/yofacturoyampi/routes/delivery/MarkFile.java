@@ -143,12 +143,13 @@ final class MarkFile implements AutoCloseable {
                 }
                 long id = PackedMarks.recordId(line.substring(0, tab), sha256);
                 String recorded = line.substring(tab + 1);
-                replay(into, id, REMOVED_LINE.equals(recorded) ? PackedMarks.NONE : PackedMarks.value(recorded, sha256));
+                long value = REMOVED_LINE.equals(recorded) ? PackedMarks.NONE : PackedMarks.value(recorded, sha256);
+                replay(into, id, value);
             }
         }
     }
 
-    /** Replays one mark; false for zeros (where a mark was being written when the machine, not the process, stopped). */
+    /** Replays one mark; false for zeros (where a mark was being written when the machine, not a process, stopped). */
     private static boolean replay(MarkTable into, long id, long value) {
         if (id == 0) {
             return false;

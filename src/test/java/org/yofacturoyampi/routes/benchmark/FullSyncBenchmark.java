@@ -36,7 +36,8 @@ import org.yofacturoyampi.routes.sandbox.SandboxSettings.YampiAccount;
  * then in cluster mode with 96 MB; then, against a sandbox of its own, a sync that leaves {@code bench.state-records}
  * (1,000,000) records of delivery state, batches of {@value #STATE_INVOICES_PER_BATCH} invoices, with 96 MB: it reports
  * the heap after GC at the sync's end and the heap each record of state takes ({@link StateFootprint}). Without
- * PostgreSQL at 127.0.0.1:5432 the cluster variants are skipped, in one line. Prints tables and writes everything to {@code target/benchmark/full-sync.json}.
+ * PostgreSQL at 127.0.0.1:5432 the cluster variants are skipped, in one line. Prints tables and writes everything to
+ * {@code target/benchmark/full-sync.json}.
  * <p>
  * System properties: {@code bench.mode} ({@code all}, {@code throughput}, {@code memory}, or
  * {@code cluster}: the cluster variants only, with routes-counting to compare them with), {@code bench.rounds} (3),

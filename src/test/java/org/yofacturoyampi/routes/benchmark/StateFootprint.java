@@ -47,7 +47,8 @@ final class StateFootprint {
         result.put("state_load_s", loadSeconds);
         result.put("heap_after_gc_without_state_mb", mb(before));
         result.put("heap_after_gc_with_state_mb", mb(after));
-        result.put("state_heap_bytes_per_entry", entries == 0 ? 0 : Math.round((after - before) * 10.0 / entries) / 10.0);
+        result.put("state_heap_bytes_per_entry",
+                entries == 0 ? 0 : Math.round((after - before) * 10.0 / entries) / 10.0);
         result.put("state_table_bytes_per_entry", entries == 0 ? 0 : Math.round(tables * 10.0 / entries) / 10.0);
         Reference.reachabilityFence(states);
         states.forEach(DeliveryStateRepository::stop);

@@ -91,7 +91,8 @@ class HostileIdsTest {
         assertThat(filesUnder(work.resolve("out"))).filteredOn(f -> !f.startsWith("yofacturo/invoice-batches/"))
                 .containsExactly("yampi/1/account.json");
         // and the number 5 and the string "5" are two records in the delivery state too
-        DeliveryStateRepository state = new DeliveryStateRepository(work.resolve("state/yofacturo-invoice-batches.state"));
+        DeliveryStateRepository state =
+                new DeliveryStateRepository(work.resolve("state/yofacturo-invoice-batches.state"));
         state.start();
         try {
             assertThat(state.size()).isEqualTo(5);
