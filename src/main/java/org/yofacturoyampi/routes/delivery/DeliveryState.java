@@ -9,6 +9,10 @@ import org.apache.camel.spi.IdempotentRepository;
  */
 public interface DeliveryState extends IdempotentRepository {
 
-    /** What is recorded under this id (a record's fingerprint, or a value kept under an id of its own), or null. */
+    /**
+     * What is recorded under this id, or null: a value kept under an id of its own (such as a cursor), exactly when it
+     * is a plain number (at most 18 digits); a record's fingerprint as this state keeps it (the files of the embedded
+     * default keep a hash of it, so a stand-in that only tells that the record is marked).
+     */
     String recorded(String recordId);
 }

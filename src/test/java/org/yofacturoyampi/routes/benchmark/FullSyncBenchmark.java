@@ -33,8 +33,11 @@ import org.yofacturoyampi.routes.sandbox.SandboxSettings.YampiAccount;
  *   {@link BenchSchema}); then, once, three such nodes in three JVMs on one schema syncing the same feeds at once.</li>
  * </ul>
  * The memory mode syncs to the counting sink with 512 MB, then 96 MB of heap, then 96 MB and a tenth of the batches,
- * then in cluster mode with 96 MB. Without PostgreSQL at 127.0.0.1:5432 the cluster variants are skipped, in one line.
- * Prints a table and writes everything to {@code target/benchmark/full-sync.json}.
+ * then in cluster mode with 96 MB; then, against a sandbox of its own, a sync that leaves {@code bench.state-records}
+ * (1,000,000) records of delivery state, batches of {@value #STATE_INVOICES_PER_BATCH} invoices, with 96 MB: it reports
+ * the heap after GC at the sync's end and the heap each record of state takes ({@link StateFootprint}). Without
+ * PostgreSQL at 127.0.0.1:5432 the cluster variants are skipped, in one line. Prints tables and writes everything to
+ * {@code target/benchmark/full-sync.json}.
  * <p>
  * System properties: {@code bench.mode} ({@code all}, {@code throughput}, {@code memory}, or
  * {@code cluster}: the cluster variants only, with routes-counting to compare them with), {@code bench.rounds} (3),
@@ -48,6 +51,10 @@ public final class FullSyncBenchmark {
     private static final List<String> VARIANTS = List.of("baseline", "routes-counting", "routes-files");
     private static final String CLUSTER = "routes-cluster-counting";
     private static final int CLUSTER_NODES = 3;
+    private static final String STATE = "routes-state";
+    /** Batches of 99 invoices: one invoices page each (100 a page), so the records, not the requests, dominate. */
+    private static final int STATE_INVOICES_PER_BATCH = 99;
+    private static final int STATE_CONTACTS = 15;
     /** More options for every round's JVM; {round} is replaced by the round's name (JFR: one recording per round). */
     private static final List<String> JVM_ARGS = List.of(System.getProperty("bench.jvm-args", "").trim().split("\\s+"))
             .stream().filter(a -> !a.isEmpty()).toList();
@@ -325,7 +332,52 @@ public final class FullSyncBenchmark {
             targets.put("the " + batches + "-batch sync in cluster mode completes under -Xmx96m",
                     Boolean.TRUE.equals(runs.get(3).get("completed")));
         }
-        return printMemory(runs, targets, contacts);
+        Map<String, Object> result = printMemory(runs, targets, contacts);
+        result.put("state", stateMemory(Integer.getInteger("bench.state-records", 1_000_000)));
+        return result;
+    }
+
+    /**
+     * A sync that leaves {@code records} records of delivery state (batches and their invoices) under {@code -Xmx96m},
+     * against a sandbox of its own: the heap after GC at the sync's end, and the heap per record of state.
+     */
+    private Map<String, Object> stateMemory(int records) throws Exception {
+        int batches = Math.max(1, records / (1 + STATE_INVOICES_PER_BATCH));
+        long expected = (long) batches * (1 + STATE_INVOICES_PER_BATCH);
+        SandboxSettings stateSettings = SandboxSettings.builder()
+                .batchCount(batches)
+                .invoicesPerBatch(STATE_INVOICES_PER_BATCH)
+                .yampiAccounts(Map.of(1L, new YampiAccount(STATE_CONTACTS, 0, 0, 0, 0, 0)))
+                .build();
+        Map<String, Object> run;
+        try (Sandbox stateSandbox = Sandbox.start(stateSettings)) {
+            run = new FullSyncBenchmark(stateSandbox, stateSettings, outDir, false).memoryRun(STATE, "96m", batches);
+        }
+        run.put("records_of_state_expected", expected + STATE_CONTACTS);
+        boolean completed = Boolean.TRUE.equals(run.get("completed"));
+        boolean all = run.get("state_entries") instanceof Number n && n.longValue() == expected + STATE_CONTACTS;
+        Map<String, Object> targets = new LinkedHashMap<>();
+        targets.put("a sync leaving " + expected + " records of state (" + batches + " batches, "
+                + (expected - batches) + " invoices) completes under -Xmx96m", completed && all);
+        Object perEntry = run.get("state_heap_bytes_per_entry");
+        targets.put("a record of state takes at most 40 bytes of heap",
+                perEntry instanceof Number n && n.doubleValue() <= 40);
+        System.out.printf("%nDelivery state, %d batches of %d invoices and %d contacts, -Xmx96m%n", batches,
+                STATE_INVOICES_PER_BATCH, STATE_CONTACTS);
+        String format = "%10s %9s %9s %11s %11s %14s %12s %12s %9s%n";
+        System.out.printf(format, "completed", "records", "seconds", "heap peak", "heap (GC)", "heap (GC) at", "state",
+                "state heap", "load");
+        System.out.printf(format, "", "", "", "MB", "MB", "sync's end MB", "entries", "B/entry", "s");
+        System.out.printf(format, run.get("completed"), run.get("records"), run.get("seconds"),
+                run.get("peak_heap_used_mb"), run.get("peak_heap_after_gc_mb"), run.get("heap_after_gc_end_of_sync_mb"),
+                run.get("state_entries"), perEntry, run.get("state_load_s"));
+        System.out.printf("state tables alone: %s bytes per entry; state files: %s bytes%n",
+                run.get("state_table_bytes_per_entry"), run.get("state_file_bytes"));
+        targets.forEach((name, met) -> System.out.printf("target %s: %s%n", (boolean) met ? "MET   " : "MISSED", name));
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("run", run);
+        result.put("targets", targets);
+        return result;
     }
 
     /** The memory mode of {@code bench.mode=cluster}: the counting sync in cluster mode under 96 MB of heap. */

@@ -13,8 +13,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * <p>
  * {@code java ... SyncRound <variant> <sandbox base URL> <work dir> <api key> <yampi token> [<cluster database URL>]},
  * variant one of {@code baseline}, {@code routes-counting}, {@code routes-files}, {@code routes-resync} (counting, over
- * the state a previous round left in the work dir), or {@code routes-cluster-counting} (counting, in cluster mode on
- * the database given).
+ * the state a previous round left in the work dir), {@code routes-state} (counting, then the heap the app holds at the
+ * sync's end and what the delivery state it left costs per record: {@link StateFootprint}), or
+ * {@code routes-cluster-counting} (counting, in cluster mode on the database given).
  */
 public final class SyncRound {
 
@@ -61,6 +62,10 @@ public final class SyncRound {
                     }
                     took = seconds(System.nanoTime() - started);
                     result.put("sync_ended_epoch_ms", System.currentTimeMillis());
+                    if (variant.equals("routes-state")) {
+                        // what the app holds on to once a sync is done: Camel, the routes, the delivery state
+                        result.put("heap_after_gc_end_of_sync_mb", mb(StateFootprint.heapAfterGc()));
+                    }
                     if (counting) {
                         long counted = sync.counted("invoice-batches") + sync.counted("batch-invoices")
                                 + sync.counted("yampi");
@@ -79,6 +84,10 @@ public final class SyncRound {
             result.put("records_per_s", took > 0 ? Math.round(records / took) : 0);
             result.put("peak_heap_used_mb", mb(memory.peakHeapUsedBytes()));
             result.put("peak_heap_after_gc_mb", mb(memory.peakHeapAfterGcBytes()));
+        }
+        if (variant.equals("routes-state")) {
+            System.out.println("sync done, measuring the state it left: " + result); // in the log, should that fail
+            result.putAll(StateFootprint.measure(workDir.resolve("state")));
         }
         result.put("max_heap_mb", mb(Runtime.getRuntime().maxMemory()));
         result.put("peak_rss_mb", mb(MemoryWatch.peakRssBytes()));

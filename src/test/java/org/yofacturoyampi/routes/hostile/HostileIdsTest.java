@@ -24,6 +24,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.yofacturoyampi.routes.delivery.DeliveryStateRepository;
 import org.yofacturoyampi.routes.support.RunningApp;
 import org.yofacturoyampi.routes.support.YoFacturoStub;
 
@@ -90,7 +91,14 @@ class HostileIdsTest {
         assertThat(filesUnder(work.resolve("out"))).filteredOn(f -> !f.startsWith("yofacturo/invoice-batches/"))
                 .containsExactly("yampi/1/account.json");
         // and the number 5 and the string "5" are two records in the delivery state too
-        assertThat(Files.readAllLines(work.resolve("state/yofacturo-invoice-batches.state"))).hasSize(5);
+        DeliveryStateRepository state =
+                new DeliveryStateRepository(work.resolve("state/yofacturo-invoice-batches.state"));
+        state.start();
+        try {
+            assertThat(state.size()).isEqualTo(5);
+        } finally {
+            state.stop();
+        }
     }
 
     @Test
