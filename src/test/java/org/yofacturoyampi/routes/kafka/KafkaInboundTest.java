@@ -146,13 +146,11 @@ class KafkaInboundTest {
     void aBatchReadAgainAfterACrashBetweenItsPostAndItsCommitCarriesTheSameKeyAndMakesOneBatch() throws Exception {
         // given a batch in the topic, and a results endpoint that holds its answer
         broker.send(topic, batch("erp-k3"));
-        results.stubFor(post("/results").willReturn(aResponse().withStatus(200).withFixedDelay(60_000)));
-        Map<String, String> node = node(Map.of("yofacturo.base-url", sandbox.baseUrl(),
-                "yofacturo.api-key", settings.yofacturoApiKey(), "yofacturo.submit-from", fromTopic(),
-                "yofacturo.submit-results-to", "http://127.0.0.1:" + results.port() + "/results"));
+        results.stubFor(post("/held").willReturn(aResponse().withStatus(200).withFixedDelay(60_000)));
+        results.stubFor(post("/results").willReturn(aResponse().withStatus(200)));
 
         // when the app is killed once YoFacturo took the batch, before the result is written and the offset committed
-        NodeProcess first = NodeProcess.start("first", work.resolve("node"), node);
+        NodeProcess first = NodeProcess.start("first", work.resolve("node"), submitting("/held"));
         try {
             showLogIfNot(first, () -> await().atMost(Duration.ofSeconds(90)).until(() -> batchPosts().size() == 1));
             Thread.sleep(500);
@@ -160,35 +158,39 @@ class KafkaInboundTest {
             first.kill();
         }
         assertThat(broker.committedOffset(group, topic)).isEqualTo(-1);
-        results.resetAll();
-        results.stubFor(post("/results").willReturn(aResponse().withStatus(200)));
 
         // then, started again, it reads the batch again and sends it with the same key: YoFacturo makes one batch
-        try (NodeProcess second = NodeProcess.start("second", work.resolve("node"), node)) {
+        try (NodeProcess second = NodeProcess.start("second", work.resolve("node"), submitting("/results"))) {
             showLogIfNot(second, () -> {
-                await().atMost(Duration.ofSeconds(90)).until(() -> !results.findAll(postRequestedFor(urlEqualTo(
-                        "/results"))).isEmpty());
-                await().atMost(Duration.ofSeconds(10)).until(() -> broker.committedOffset(group, topic) == 1);
+                await().atMost(Duration.ofSeconds(90)).until(() -> !resultsAt("/results").isEmpty());
+                await().atMost(Duration.ofSeconds(20)).until(() -> broker.committedOffset(group, topic) == 1);
             });
         }
-        assertThat(results.findAll(postRequestedFor(urlEqualTo("/results")))).hasSize(1);
+        assertThat(resultsAt("/results")).hasSize(1);
         assertThat(batchPosts()).hasSize(2).extracting(r -> r.header("Idempotency-Key"))
                 .containsOnly(IdempotencyKeys.forInvoiceBatch("erp-k3").toString());
         assertThat(sandbox.yofacturo().createdBatches()).isEqualTo(1);
+    }
+
+    private Map<String, String> submitting(String resultsPath) {
+        return node(Map.of("yofacturo.base-url", sandbox.baseUrl(), "yofacturo.api-key", settings.yofacturoApiKey(),
+                "yofacturo.submit-from", fromTopic(),
+                "yofacturo.submit-results-to", "http://127.0.0.1:" + results.port() + resultsPath));
+    }
+
+    private List<com.github.tomakehurst.wiremock.verification.LoggedRequest> resultsAt(String path) {
+        return results.findAll(postRequestedFor(urlEqualTo(path)));
     }
 
     @Test
     void aYampiMessageReadAgainAfterACrashBetweenItsPostAndItsCommitIsNotPostedAgain() throws Exception {
         // given a message in the topic, and a results endpoint that holds its answer
         broker.send(topic, "{\"account_id\": 1, \"conversation_id\": 100007, \"content\": \"Su factura está lista\"}");
-        results.stubFor(post("/results").willReturn(aResponse().withStatus(200).withFixedDelay(60_000)));
-        Map<String, String> node = node(Map.of("yampi.base-url", sandbox.baseUrl(),
-                "yampi.api-token", settings.yampiUserToken(), "yampi.token-kind", "user", "yampi.account-ids", "1",
-                "yampi.messages-from", fromTopic(),
-                "yampi.messages-results-to", "http://127.0.0.1:" + results.port() + "/results"));
+        results.stubFor(post("/held").willReturn(aResponse().withStatus(200).withFixedDelay(60_000)));
+        results.stubFor(post("/results").willReturn(aResponse().withStatus(200)));
 
         // when the app is killed once Yampi took the message, before the result is written and the offset committed
-        NodeProcess first = NodeProcess.start("first", work.resolve("node"), node);
+        NodeProcess first = NodeProcess.start("first", work.resolve("node"), posting("/held"));
         try {
             showLogIfNot(first, () -> await().atMost(Duration.ofSeconds(90)).until(() -> messagePosts().size() == 1));
             Thread.sleep(500);
@@ -196,24 +198,28 @@ class KafkaInboundTest {
             first.kill();
         }
         assertThat(broker.committedOffset(group, topic)).isEqualTo(-1);
-        results.resetAll();
-        results.stubFor(post("/results").willReturn(aResponse().withStatus(200)));
 
         // then, started again, it reads the message again and does not post it: it goes to the errors as uncertain
         Path errors = work.resolve("node/out/yampi/message-errors");
-        try (NodeProcess second = NodeProcess.start("second", work.resolve("node"), node)) {
+        try (NodeProcess second = NodeProcess.start("second", work.resolve("node"), posting("/results"))) {
             showLogIfNot(second, () -> {
                 await().atMost(Duration.ofSeconds(90)).until(() -> JsonFiles.in(errors) == 1);
-                await().atMost(Duration.ofSeconds(10)).until(() -> broker.committedOffset(group, topic) == 1);
+                await().atMost(Duration.ofSeconds(20)).until(() -> broker.committedOffset(group, topic) == 1);
             });
         }
         assertThat(messagePosts()).hasSize(1);
+        assertThat(resultsAt("/results")).isEmpty();
         try (var files = Files.list(errors)) {
             JsonNode error = JSON.readTree(files.findFirst().orElseThrow().toFile());
             assertThat(error.get("outcome").asText()).isEqualTo("uncertain");
             assertThat(error.get("conversation_id").asText()).isEqualTo("100007");
         }
-        assertThat(results.findAll(postRequestedFor(urlEqualTo("/results")))).isEmpty();
+    }
+
+    private Map<String, String> posting(String resultsPath) {
+        return node(Map.of("yampi.base-url", sandbox.baseUrl(), "yampi.api-token", settings.yampiUserToken(),
+                "yampi.token-kind", "user", "yampi.account-ids", "1", "yampi.messages-from", fromTopic(),
+                "yampi.messages-results-to", "http://127.0.0.1:" + results.port() + resultsPath));
     }
 
     @Test
