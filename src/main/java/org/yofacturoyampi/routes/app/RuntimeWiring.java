@@ -28,6 +28,9 @@ import org.yofacturoyampi.routes.delivery.DeliveryFailureLog;
 import org.yofacturoyampi.routes.delivery.DeliveryStates;
 import org.yofacturoyampi.routes.delivery.InboundAttempts;
 import org.yofacturoyampi.routes.delivery.InboundFailureLog;
+import org.yofacturoyampi.routes.delivery.InboundRetryPause;
+import org.yofacturoyampi.routes.delivery.InboundSource;
+import org.yofacturoyampi.routes.kafka.KafkaRecordKey;
 import org.yofacturoyampi.routes.health.CredentialHealth;
 import org.yofacturoyampi.routes.delivery.PollFailureLog;
 import org.yofacturoyampi.routes.delivery.RecordKey;
@@ -99,6 +102,10 @@ final class RuntimeWiring extends MainListenerSupport {
         registry.bind("openRecord", new OpenRecord());
         registry.bind("requestNeverSent", new RequestNeverSent());
         registry.bind("inboundFailures", new InboundFailureLog());
+        registry.bind("inboundSource", new InboundSource());
+        registry.bind("inboundRetryPause", new InboundRetryPause(inboundPollDelay(context)));
+        // a record sent to a kafka: sink is keyed by its id
+        KafkaRecordKey.applyTo(context);
         registry.bind("yofacturoInvoiceAlerts", new InvoiceAlerts(json,
                 property(context, "yofacturo.alerts.processing-statuses"),
                 property(context, "yofacturo.alerts.verifactu-states")));
@@ -249,6 +256,21 @@ final class RuntimeWiring extends MainListenerSupport {
             // said below
         }
         throw new ConfigurationException(variable + " must be a whole number above 0, not '" + value + "'");
+    }
+
+    /** inbound.poll-delay: milliseconds, 0 or more (Camel's file consumers read it too). */
+    private static long inboundPollDelay(CamelContext context) {
+        String value = property(context, "inbound.poll-delay").trim();
+        try {
+            long millis = Long.parseLong(value);
+            if (millis >= 0) {
+                return millis;
+            }
+        } catch (NumberFormatException e) {
+            // said below
+        }
+        throw new ConfigurationException("INBOUND_POLL_DELAY must be a whole number of milliseconds, such as 2000, not '"
+                + value + "'");
     }
 
     private static Duration duration(CamelContext context, String key, String variable) {

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Predicate;
 import org.apache.camel.Processor;
+import org.apache.camel.RuntimeCamelException;
 import org.apache.camel.builder.TemplatedRouteBuilder;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.main.BaseMainSupport;
@@ -32,6 +33,7 @@ import org.yofacturoyampi.routes.tenant.Tenants;
 import org.yofacturoyampi.routes.trigger.FeedRuns;
 import org.yofacturoyampi.routes.yampi.ConversationMessages;
 import org.yofacturoyampi.routes.yampi.YampiCatalogue;
+import org.yofacturoyampi.routes.yampi.YampiPostLedger;
 import org.yofacturoyampi.routes.yampi.YampiMessages;
 import org.yofacturoyampi.routes.yampi.YampiPages;
 import org.yofacturoyampi.routes.yampi.YampiRefusals;
@@ -90,6 +92,16 @@ final class YampiWiring extends MainListenerSupport {
         registry.bind("yampiMessageAttempts", InboundAttempts.of(property(properties, "yampi.messages-max-attempts"),
                 "YAMPI_MESSAGES_MAX_ATTEMPTS"));
         registry.bind("yampiState", new TenantIdempotentRepository(t.map(YampiTenant::state)));
+        // Yampi messages read from Kafka: claimed before their POST, settled once their outcome is written (one ledger
+        // for every token: it is about the records read, not the tenants)
+        YampiPostLedger ledger = new YampiPostLedger(states.create(Tenants.DEFAULT, "yampi-messages-from-kafka",
+                stateDir.resolve("yampi-messages-from-kafka.state")));
+        try {
+            context.addService(ledger);
+        } catch (Exception e) {
+            throw RuntimeCamelException.wrapRuntimeException(e);
+        }
+        registry.bind("yampiPostLedger", ledger);
         ConversationMessages messages = conversationMessages(properties, catalogue, t, json);
         registry.bind("yampiConversationMessages", messages);
         registry.bind("yampiMessagesWanted", (Predicate) messages::wanted);

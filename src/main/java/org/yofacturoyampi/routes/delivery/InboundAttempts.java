@@ -4,16 +4,15 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.camel.Exchange;
-import org.apache.camel.component.file.FileComponent;
-import org.apache.camel.component.file.GenericFile;
 import org.yofacturoyampi.routes.ConfigurationException;
 
 /**
- * How many times each inbound file has failed for a passing reason, across polls (Camel's file consumer keeps no such
- * count): once {@code max} attempts failed, the route files it with its errors instead of leaving it for the next
- * poll. A file is known by its path and modification time, so a new file of the same name starts from zero; counts
- * live in memory (a restart counts anew) and are forgotten once the file is done. A message from a broker is not
- * counted here: the broker's own redelivery limit and dead-letter queue do that.
+ * How many times each inbound message has failed for a passing reason, across polls (neither Camel's file consumer nor
+ * Kafka keeps such a count): once {@code max} attempts failed, the route files it with its errors instead of leaving it
+ * for the next poll. A message is known by its {@link InboundSource} name: a file by its path and modification time, so
+ * a new file of the same name starts from zero; a Kafka record by its topic, partition and offset, read again after each
+ * failure. Counts live in memory (a restart counts anew) and are forgotten once the message is done. A message from
+ * another broker is not counted here: the broker's own redelivery limit and dead-letter queue do that.
  */
 public final class InboundAttempts {
 
@@ -46,7 +45,8 @@ public final class InboundAttempts {
 
     /**
      * Counts the attempt that just failed: variables {@value #FAILED} (how many so far) and {@value #EXHAUSTED}
-     * (whether that was the last one allowed; never for a message that is not a file, nor without a limit).
+     * (whether that was the last one allowed; never for a message that is neither a file nor a Kafka record, nor
+     * without a limit).
      */
     public void count(Exchange exchange) {
         String key = keyOf(exchange);
@@ -68,7 +68,7 @@ public final class InboundAttempts {
     }
 
     private static String keyOf(Exchange exchange) {
-        GenericFile<?> file = exchange.getProperty(FileComponent.FILE_EXCHANGE_FILE, GenericFile.class);
-        return file == null ? null : file.getAbsoluteFilePath() + "@" + file.getLastModified();
+        String named = InboundSource.nameOf(exchange);
+        return named != null ? named : InboundSource.of(exchange);
     }
 }

@@ -9,8 +9,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * An inbound message (a batch to submit, a message to post) that failed for a passing reason (the API down after
- * retries, no session yet): it stays where it is (a file stays in its folder; a broker redelivers) and is tried again
- * at the next poll. One WARN line says so, no stack trace.
+ * retries, no session yet): it stays where it is (a file stays in its folder; a Kafka record is read again, its offset not
+ * committed; another broker redelivers) and is tried again at the next poll. One WARN line says so, no stack trace.
  */
 public final class InboundFailureLog {
 
@@ -25,10 +25,14 @@ public final class InboundFailureLog {
                 nameOf(exchange), FailureDescription.of(cause));
     }
 
-    /** How a log line names the inbound message: its file name, or else the exchange. */
+    /** How a log line names the inbound message: its file name, the Kafka record, or else the exchange. */
     public static String nameOf(Exchange exchange) {
         // the file name header may be gone (the HTTP call drops headers); the consumed file stays a property
         GenericFile<?> consumed = exchange.getProperty(FileComponent.FILE_EXCHANGE_FILE, GenericFile.class);
-        return consumed == null ? "message " + exchange.getExchangeId() : consumed.getFileName();
+        if (consumed != null) {
+            return consumed.getFileName();
+        }
+        return InboundSource.isKafka(exchange) ? "Kafka record " + InboundSource.nameOf(exchange).substring(
+                InboundSource.KAFKA.length()) : "message " + exchange.getExchangeId();
     }
 }
