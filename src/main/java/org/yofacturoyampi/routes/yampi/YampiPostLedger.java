@@ -40,13 +40,13 @@ public final class YampiPostLedger extends ServiceSupport {
         if (id == null) {
             return;
         }
-        String recorded = state.recorded(id);
-        if (SETTLED.equals(recorded)) {
+        // asked by key: a compact state keeps a hash of the value, not the value (DeliveryStateRepository)
+        if (state.contains(id + "\t" + SETTLED)) {
             LOG.info("Yampi message {} was handled before a restart (its outcome is written): not handled again",
                     InboundFailureLog.nameOf(exchange));
             throw new AlreadySettledException();
         }
-        if (CLAIMED.equals(recorded)) {
+        if (state.contains(id + "\t" + CLAIMED)) {
             throw new MaybePostedException("read again after a stop that came between its claim and its outcome (a "
                     + "crash during the POST?)");
         }

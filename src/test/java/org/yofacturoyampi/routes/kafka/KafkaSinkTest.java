@@ -25,6 +25,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import org.yofacturoyampi.routes.delivery.DeliveryStateRepository;
 import org.yofacturoyampi.routes.sandbox.Sandbox;
 import org.yofacturoyampi.routes.sandbox.SandboxSettings;
 import org.yofacturoyampi.routes.support.KafkaBroker;
@@ -125,35 +126,20 @@ class KafkaSinkTest {
         broker.createTopics(batches, invoices);
         AtomicInteger sent = new AtomicInteger();
 
-        try (RunningApp app = RunningApp.builder(work).yofacturo(sandbox.baseUrl(), settings.yofacturoApiKey())
-                .property("yofacturo.invoice-batches-to", "direct:batches-to-kafka")
-                .property("yofacturo.batch-invoices-to", kafka(invoices))
-                // a record the broker does not acknowledge fails after 1.5 s instead of 30
-                .property("camel.component.kafka.delivery-timeout-ms", "1500")
-                .property("camel.component.kafka.request-timeout-ms", "1000")
-                .property("camel.component.kafka.max-block-ms", "1500").start()) {
-            app.context().addRoutes(new RouteBuilder() {
-                @Override
-                public void configure() {
-                    from("direct:batches-to-kafka").process(e -> {
-                        if (sent.incrementAndGet() == 4) {
-                            broker.stop();
-                        }
-                    }).to(kafka(batches));
-                }
-            });
-
-            // when the feed runs while the broker goes away
+        // when the feed runs while the broker goes away
+        try (RunningApp app = brokerStoppingApp(work, settings, batches, invoices, sent)) {
             assertThat(app.syncOverHttp("{\"feed\": \"yofacturo-invoice-batches\"}").statusCode()).isEqualTo(200);
-            Set<String> markedDuringTheOutage = marked(work, "yofacturo-invoice-batches.state");
+        }
+        Set<String> markedDuringTheOutage = marked(work, "yofacturo-invoice-batches.state");
 
-            // then only what the broker acknowledged is marked delivered: the first three batches
-            broker.restart();
-            Set<String> inTheTopic = keys(broker.read(batches, 3, READ));
-            assertThat(markedDuringTheOutage).hasSize(3);
-            assertThat(inTheTopic).containsAll(markedDuringTheOutage);
+        // then only what the broker acknowledged is marked delivered: the first three batches
+        broker.restart();
+        Set<String> inTheTopic = keys(broker.read(batches, 3, READ));
+        assertThat(markedDuringTheOutage).hasSize(3);
+        assertThat(inTheTopic).containsAll(markedDuringTheOutage);
 
-            // when the broker is back and the feed runs again
+        // when the broker is back and the feed runs again
+        try (RunningApp app = brokerStoppingApp(work, settings, batches, invoices, sent)) {
             assertThat(app.syncOverHttp("{\"feed\": \"yofacturo-invoice-batches\"}").statusCode()).isEqualTo(200);
         }
 
@@ -176,21 +162,46 @@ class KafkaSinkTest {
         return messages.stream().map(ConsumerRecord::key).collect(Collectors.toSet());
     }
 
-    /** The record ids the delivery state file holds as delivered (its lines: id, tab, fingerprint or "-"). */
-    private static Set<String> marked(Path work, String stateFile) throws IOException {
-        Map<String, String> state = new LinkedHashMap<>();
-        for (String line : Files.readAllLines(work.resolve("state").resolve(stateFile))) {
-            int tab = line.lastIndexOf('\t');
-            if (tab > 0) {
-                String id = line.substring(0, tab);
-                String fingerprint = line.substring(tab + 1);
-                if ("-".equals(fingerprint)) {
-                    state.remove(id);
-                } else {
-                    state.put(id, fingerprint);
+    /** The app, its batches going to Kafka through a route that stops the broker as the 4th batch is about to go. */
+    private RunningApp brokerStoppingApp(Path work, SandboxSettings settings, String batches, String invoices,
+            AtomicInteger sent) throws Exception {
+        RunningApp app = RunningApp.builder(work).yofacturo(sandbox.baseUrl(), settings.yofacturoApiKey())
+                .property("yofacturo.invoice-batches-to", "direct:batches-to-kafka")
+                .property("yofacturo.batch-invoices-to", kafka(invoices))
+                // a record the broker does not acknowledge fails after 1.5 s instead of 30
+                .property("camel.component.kafka.delivery-timeout-ms", "1500")
+                .property("camel.component.kafka.request-timeout-ms", "1000")
+                .property("camel.component.kafka.max-block-ms", "1500").start();
+        app.context().addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:batches-to-kafka").process(e -> {
+                    if (sent.incrementAndGet() == 4) {
+                        broker.stop();
+                    }
+                }).to(kafka(batches));
+            }
+        });
+        return app;
+    }
+
+    /**
+     * The batch ids (the sandbox numbers them from 1) that the delivery state, read after the app stopped, holds as
+     * delivered.
+     */
+    private static Set<String> marked(Path work, String stateFile) throws Exception {
+        DeliveryStateRepository state = new DeliveryStateRepository(work.resolve("state").resolve(stateFile));
+        state.start();
+        try {
+            Set<String> marked = new HashSet<>();
+            for (int id = 1; id <= 100; id++) {
+                if (state.recorded(String.valueOf(id)) != null) {
+                    marked.add(String.valueOf(id));
                 }
             }
+            return marked;
+        } finally {
+            state.stop();
         }
-        return new HashSet<>(state.keySet());
     }
 }
