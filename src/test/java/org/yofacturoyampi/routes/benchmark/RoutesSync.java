@@ -39,6 +39,12 @@ final class RoutesSync implements AutoCloseable {
 
     /** @param clusterUrl the cluster database (a JDBC URL to PostgreSQL) for cluster mode, or null for the default */
     RoutesSync(String baseUrl, String apiKey, String yampiToken, Path workDir, boolean countingSink, String clusterUrl) {
+        this(baseUrl, apiKey, yampiToken, workDir, countingSink, clusterUrl, Map.of());
+    }
+
+    /** @param more settings of the round's own, over the ones above (another account, another concurrency) */
+    RoutesSync(String baseUrl, String apiKey, String yampiToken, Path workDir, boolean countingSink, String clusterUrl,
+            Map<String, String> more) {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("output-dir", workDir.resolve("out").toString());
         p.put("state-dir", workDir.resolve("state").toString());
@@ -61,6 +67,7 @@ final class RoutesSync implements AutoCloseable {
             p.put("cluster.database-user", BenchSchema.USER);
             p.put("cluster.secret-key", FAKE_SECRET_KEY);
         }
+        p.putAll(more);
         main = Application.create(LaunchOptions.parse("--once"), p);
     }
 
