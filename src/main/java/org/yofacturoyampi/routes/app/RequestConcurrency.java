@@ -11,8 +11,9 @@ import org.yofacturoyampi.routes.ConfigurationException;
  * How many requests one tenant may have in flight ({@code yofacturo.max-concurrent-requests},
  * {@code yampi.max-concurrent-requests}), and the thread pool profile of the split that walks side by side
  * (routes/yofacturo-invoice-batches.yaml: the batches of a page; routes/yampi.yaml: the accounts). The pool has that
- * many threads for each configured tenant, so that tenants walking at the same time do not share one tenant's
- * threads; {@link org.yofacturoyampi.routes.http.RequestSlots} keeps each tenant to its own number of requests.
+ * many threads for each configured tenant, and {@link org.yofacturoyampi.routes.http.RequestSlots} keeps each tenant
+ * to its own number of requests. The pool is shared by the tenants: the records of one tenant's page are queued
+ * before the next tenant's, so tenants walking at the same moment take turns page by page.
  */
 final class RequestConcurrency {
 

@@ -69,6 +69,25 @@ class ConcurrentRequestsTest {
     }
 
     @Test
+    void aWalkOfManyPagesGoesToItsEndOnTheSplitsFewThreads() throws Exception {
+        // given 1,200 batches of one invoice each: 12 pages, more than the split's 2 threads
+        SandboxSettings settings = SandboxSettings.builder().batchCount(1_200).invoicesPerBatch(1).build();
+        try (Sandbox sandbox = Sandbox.start(settings);
+             RunningApp app = RunningApp.builder(work).yofacturo(sandbox.baseUrl(), settings.yofacturoApiKey())
+                     .property("yofacturo.max-concurrent-requests", "2")
+                     .property("yofacturo.invoice-batches-to", "mock:batches?retainFirst=0&retainLast=0")
+                     .property("yofacturo.batch-invoices-to", "mock:invoices?retainFirst=0&retainLast=0").start()) {
+            // when the organisation, allowed 2 requests at once, syncs
+            JsonNode report = sync(app, "yofacturo-invoice-batches");
+
+            // then the walk went through every page: no thread of the split waits on another page
+            assertThat(report.path("outcome").asText()).isEqualTo("ok");
+            assertThat(report.path("delivered_total").asInt()).isEqualTo(2_400);
+            assertThat(sandbox.yofacturo().batchListRequests()).isEqualTo(12);
+        }
+    }
+
+    @Test
     void oneRequestAtATimeWhenTheOrganisationIsAllowedOne() throws Exception {
         // given 10 batches, every answer taking 50 ms
         SandboxSettings settings = SandboxSettings.builder().batchCount(10).invoicesPerBatch(1)
