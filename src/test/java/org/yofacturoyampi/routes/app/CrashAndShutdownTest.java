@@ -30,6 +30,8 @@ class CrashAndShutdownTest {
     private static final int BATCHES = 300;
     /** Batches whose invoices are fetched at once: at most these are in flight at a crash. */
     private static final int CONCURRENT = 4;
+    /** A JVM of its own starts the app: on a busy machine that alone may take most of a minute. */
+    private static final Duration START_UP = Duration.ofSeconds(120);
 
     @TempDir
     Path work;
@@ -106,7 +108,7 @@ class CrashAndShutdownTest {
         // given a poll under way
         givenSlowBatchesOnThreePages();
         Process first = launch();
-        await().atMost(Duration.ofSeconds(30)).until(() -> deliveries().size() >= 60);
+        await().atMost(START_UP).until(() -> deliveries().size() >= 60);
 
         // when the process is killed with SIGKILL
         first.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
@@ -115,7 +117,7 @@ class CrashAndShutdownTest {
 
         // and started again on the same state
         launch();
-        await().atMost(Duration.ofSeconds(60)).until(() -> deliveriesPerBatch().size() == BATCHES);
+        await().atMost(START_UP).until(() -> deliveriesPerBatch().size() == BATCHES);
         Thread.sleep(1500); // one more poll: it must deliver nothing
 
         // then every batch arrived, and at most those in flight at the kill (one per request slot) arrived twice
@@ -131,7 +133,7 @@ class CrashAndShutdownTest {
         // given a poll under way
         givenSlowBatchesOnThreePages();
         Process first = launch();
-        await().atMost(Duration.ofSeconds(30)).until(() -> deliveries().size() >= 30);
+        await().atMost(START_UP).until(() -> deliveries().size() >= 30);
 
         // when the process gets SIGTERM
         first.destroy();
@@ -141,7 +143,7 @@ class CrashAndShutdownTest {
 
         // and a restart delivers the rest, each batch exactly once in all
         launch();
-        await().atMost(Duration.ofSeconds(60)).until(() -> deliveriesPerBatch().size() == BATCHES);
+        await().atMost(START_UP).until(() -> deliveriesPerBatch().size() == BATCHES);
         Thread.sleep(1500);
         assertThat(deliveriesPerBatch().values()).allMatch(n -> n == 1);
         assertThat(deliveries()).hasSize(BATCHES);
