@@ -32,6 +32,7 @@ import org.yofacturoyampi.routes.tenant.TenantIdempotentRepository;
 import org.yofacturoyampi.routes.tenant.Tenants;
 import org.yofacturoyampi.routes.trigger.FeedRuns;
 import org.yofacturoyampi.routes.yampi.ConversationMessages;
+import org.yofacturoyampi.routes.yampi.TokenRejectedException;
 import org.yofacturoyampi.routes.yampi.YampiCatalogue;
 import org.yofacturoyampi.routes.yampi.YampiMessages;
 import org.yofacturoyampi.routes.yampi.YampiPages;
@@ -87,8 +88,9 @@ final class YampiWiring extends MainListenerSupport {
         registry.bind("yampiPages", new YampiPages(
                 t.all().values().stream().flatMap(tenant -> tenant.polled().stream()).toList(),
                 e -> t.of(e).kind(), json));
-        registry.bind("yampiRefusals", new YampiRefusals(id -> Tenants.variable("yampi", id, "api-token"),
-                id -> Tenants.variable("yampi", id, "account-ids")));
+        YampiRefusals refusals = new YampiRefusals(id -> Tenants.variable("yampi", id, "api-token"),
+                id -> Tenants.variable("yampi", id, "account-ids"));
+        registry.bind("yampiRefusals", refusals);
         List<String> configured = t.all().values().stream().filter(YampiTenant::isConfigured).map(YampiTenant::id).toList();
         // the accounts of a resource are walked side by side (thread pool profile yampiRequests, named by the split
         // of routes/yampi.yaml): as many threads per token as it may have requests in flight
@@ -125,9 +127,20 @@ final class YampiWiring extends MainListenerSupport {
             tenant.rateLimit().passed();
             tenant.slots().passed(e);
         });
-        // yampi-get-page holds one of the token's slots from its first try to its last retry
-        registry.bind("yampiRequestSlotTake", (Processor) e -> t.of(e).slots().take(e));
-        registry.bind("yampiRequestSlotGive", (Processor) e -> t.of(e).slots().give(e));
+        // yampi-get-page holds one of the token's slots from its first try to its last retry; a request that got its
+        // slot after Yampi rejected the token is not sent (nothing is asked of Yampi after that 401)
+        registry.bind("yampiRequestSlotTake", (Processor) e -> {
+            YampiTenant tenant = t.of(e);
+            tenant.slots().take(e);
+            if (refusals.isTokenRejected(e)) {
+                tenant.slots().give(e);
+                throw new TokenRejectedException(tenant.id());
+            }
+        });
+        registry.bind("yampiRequestSlotGive", (Processor) e -> {
+            refusals.noteTokenRefused(e);
+            t.of(e).slots().give(e);
+        });
     }
 
     /** The messages of each conversation, read by the conversations feed when a tenant polls 'messages'. */
