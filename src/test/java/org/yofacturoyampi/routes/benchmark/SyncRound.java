@@ -65,8 +65,9 @@ public final class SyncRound {
                     // wall clock too: the three-node round measures from the first node's start to the last one's end
                     result.put("sync_started_epoch_ms", System.currentTimeMillis());
                     records = 0;
-                    for (String feed : RoutesSync.FEEDS) {
-                        JsonNode report = sync.sync(feed);
+                    for (Map.Entry<String, JsonNode> run : sync.syncAll(RoutesSync.FEEDS).entrySet()) {
+                        String feed = run.getKey();
+                        JsonNode report = run.getValue();
                         if (!"ok".equals(report.path("outcome").asText())) {
                             throw new IllegalStateException(feed + " ended with errors: " + report.path("errors"));
                         }
