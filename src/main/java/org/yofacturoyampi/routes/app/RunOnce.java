@@ -1,6 +1,9 @@
 package org.yofacturoyampi.routes.app;
 
 import java.io.PrintStream;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,7 +15,7 @@ import org.yofacturoyampi.routes.delivery.FailureDescription;
 import org.yofacturoyampi.routes.trigger.FeedRuns;
 
 /**
- * {@code --once}: runs every configured feed once through {@code direct:sync}, one after another, then stops (state is
+ * {@code --once}: runs every configured feed once through {@code direct:sync}, side by side, then stops (state is
  * saved per record as it goes). For schedulers of their own (cron, a Kubernetes CronJob): exit status 0 when every
  * feed delivered without error, 1 when one did not, 2 when no feed is configured. Schedules, inbound folders and the
  * HTTP server stay off.
@@ -45,11 +48,18 @@ final class RunOnce {
             ObjectMapper json = new ObjectMapper();
             int failed = 0;
             int delivered = 0;
+            // the feeds side by side, as their schedules would run them; each organisation's and token's requests
+            // stay within its limit (yofacturo.max-concurrent-requests, yampi.max-concurrent-requests)
+            Map<String, CompletableFuture<Exchange>> runs = new LinkedHashMap<>();
             for (String feed : feeds.feedNames()) {
-                Exchange run = template.send("direct:sync", e -> {
+                runs.put(feed, template.asyncSend("direct:sync", e -> {
                     e.getMessage().setHeader(FeedRuns.FEED, feed);
                     e.getMessage().setHeader(FeedRuns.TRIGGER, "run once");
-                });
+                }));
+            }
+            for (Map.Entry<String, CompletableFuture<Exchange>> r : runs.entrySet()) {
+                String feed = r.getKey();
+                Exchange run = r.getValue().get();
                 if (run.getException() != null) {
                     OutOfMemoryExit.ifOutOfMemory(run.getException());
                     failed++;

@@ -45,6 +45,7 @@ import org.yofacturoyampi.routes.paging.PagingRule;
 import org.apache.camel.component.http.HttpComponent;
 import org.yofacturoyampi.routes.http.AnswerSizeLimit;
 import org.yofacturoyampi.routes.http.RateLimitGate;
+import org.yofacturoyampi.routes.http.RequestSlots;
 import org.yofacturoyampi.routes.http.UrlPathSegment;
 import org.yofacturoyampi.routes.http.RequestNeverSent;
 import org.yofacturoyampi.routes.metrics.FeedMetrics;
@@ -122,7 +123,9 @@ final class RuntimeWiring extends MainListenerSupport {
         registry.bind("yofacturoListPage", new PageReader(json, "/data", "id", PagingRule.totalPagesInMeta()));
         registry.bind("yofacturoInvoicesPath", (Processor) e -> e.setVariable("path",
                 UrlPathSegment.invoicesOfBatch(e.getVariable("batchId", String.class))));
-                yofacturo = yofacturoTenants(context, json, stateDir, DeliveryStates.in(registry));
+        int concurrent = RequestConcurrency.read(context, "yofacturo.max-concurrent-requests",
+                "YOFACTURO_MAX_CONCURRENT_REQUESTS");
+        yofacturo = yofacturoTenants(context, json, stateDir, DeliveryStates.in(registry), concurrent);
         Tenants<YoFacturoTenant> t = yofacturo;
         registry.bind("yofacturoTenants", t);
         registry.bind("yofacturoSessionRequest", (Processor) e -> t.of(e).sessionRequest().process(e));
@@ -131,15 +134,29 @@ final class RuntimeWiring extends MainListenerSupport {
         // the 401 handler's onRedelivery: a new session (its call waits for the gate), then the gate again for the
         // request itself, as a 429 elsewhere may have closed it meanwhile
         registry.bind("yofacturoReauthenticate", (Processor) e -> {
-            t.of(e).reauthenticate().process(e);
-            t.of(e).rateLimit().awaitClearance();
+            YoFacturoTenant tenant = t.of(e);
+            tenant.reauthenticate().process(e);
+            tenant.slots().awaitClearance(e, tenant.rateLimit());
         });
         registry.bind("yofacturoRateLimited", (Processor) e -> {
             metrics.httpFailure(e, "yofacturo");
-            t.of(e).rateLimit().onLimited(e);
+            YoFacturoTenant tenant = t.of(e);
+            tenant.rateLimit().onLimited(e);
+            tenant.slots().limited();
         });
-        registry.bind("yofacturoRateLimitWait", (Processor) e -> t.of(e).rateLimit().awaitClearance());
-        registry.bind("yofacturoRateLimitPassed", (Processor) e -> t.of(e).rateLimit().passed());
+        // a request waiting for the gate holds none of the organisation's request slots meanwhile (RequestSlots)
+        registry.bind("yofacturoRateLimitWait", (Processor) e -> {
+            YoFacturoTenant tenant = t.of(e);
+            tenant.slots().awaitClearance(e, tenant.rateLimit());
+        });
+        registry.bind("yofacturoRateLimitPassed", (Processor) e -> {
+            YoFacturoTenant tenant = t.of(e);
+            tenant.rateLimit().passed();
+            tenant.slots().passed(e);
+        });
+        // yofacturo-get-page holds one of the organisation's slots from its first try to its last retry
+        registry.bind("yofacturoRequestSlotTake", (Processor) e -> t.of(e).slots().take(e));
+        registry.bind("yofacturoRequestSlotGive", (Processor) e -> t.of(e).slots().give(e));
         registry.bind("yofacturoHttpFailure", (Processor) e -> metrics.httpFailure(e, "yofacturo"));
         registry.bind("yofacturoInvoiceBatchState", new TenantIdempotentRepository(t.map(YoFacturoTenant::batchState)));
         registry.bind("yofacturoBatchInvoiceState", new TenantIdempotentRepository(t.map(YoFacturoTenant::invoiceState)));
@@ -150,6 +167,9 @@ final class RuntimeWiring extends MainListenerSupport {
         });
         List<String> configured = t.all().values().stream().filter(YoFacturoTenant::isConfigured)
                 .map(YoFacturoTenant::id).toList();
+        // the split of each page of batches fetches the invoices of several batches at once (thread pool profile
+        // yofacturoRequests): as many threads per organisation as it may have requests in flight
+        RequestConcurrency.registerPool(context, "yofacturoRequests", concurrent, configured.size());
         context.getPropertiesComponent().addOverrideProperty("yofacturo.configured-tenants", String.join(",", configured));
         registry.bind("yofacturoSubmissions", new InvoiceBatchSubmissions(json, configured));
         registry.bind("yofacturoSubmitAttempts", InboundAttempts.of(property(context, "yofacturo.submit-max-attempts"),
@@ -158,7 +178,7 @@ final class RuntimeWiring extends MainListenerSupport {
 
     /** The organisations: YOFACTURO_TENANTS lists them, each with its own key; without it, one, with YOFACTURO_API_KEY. */
     private static Tenants<YoFacturoTenant> yofacturoTenants(CamelContext context, ObjectMapper json, Path stateDir,
-            DeliveryStates states) {
+            DeliveryStates states, int concurrent) {
         List<String> ids = Tenants.ids(property(context, "yofacturo.tenants"), "YOFACTURO_TENANTS");
         boolean several = !ids.equals(List.of(Tenants.DEFAULT));
         Duration renewBefore = duration(context, "yofacturo.renew-before", "YOFACTURO_RENEW_BEFORE");
@@ -177,6 +197,7 @@ final class RuntimeWiring extends MainListenerSupport {
             return new YoFacturoTenant(id, keyVariable, credentials, sessions, bearer,
                     new ReauthenticateOnRetry(sessions, bearer), new SessionRequestBody(credentials),
                     new RateLimitGate(api, maxWait, Clock.systemUTC(), stores.rateLimit("yofacturo", id)),
+                    new RequestSlots(concurrent),
                     states.create(id, "yofacturo-invoice-batches", state.resolve("yofacturo-invoice-batches.state")),
                     states.create(id, "yofacturo-batch-invoices", state.resolve("yofacturo-batch-invoices.state")),
                     several ? "yofacturo/" + id : "yofacturo");

@@ -1,5 +1,7 @@
 package org.yofacturoyampi.routes.app;
 
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,7 +68,38 @@ final class SandboxMode extends MainListenerSupport {
                     + " set (environment or -D) and would win over them: unset "
                     + (overruled.size() == 1 ? "it" : "them") + " to run the sandbox");
         }
-        LOG.info("Sandbox: simulated YoFacturo and Yampi.ai APIs at {} (fake credentials)", sandbox.baseUrl());
+        Duration latency;
+        Duration jitter;
+        try {
+            latency = latency(properties, "sandbox.latency", "SANDBOX_LATENCY");
+            jitter = latency(properties, "sandbox.latency-jitter", "SANDBOX_LATENCY_JITTER");
+        } catch (ConfigurationException e) {
+            close();
+            throw e;
+        }
+        sandbox.latency(latency, jitter);
+        LOG.info("Sandbox: simulated YoFacturo and Yampi.ai APIs at {} (fake credentials){}", sandbox.baseUrl(),
+                latency.isZero() && jitter.isZero() ? ""
+                        : ", answering in " + latency.toMillis() + " ms" + (jitter.isZero() ? ""
+                                : " plus up to " + jitter.toMillis() + " ms"));
+    }
+
+    /** A latency setting of the sandbox: an ISO-8601 duration from zero (empty: none). */
+    private static Duration latency(PropertiesComponent properties, String key, String variable) {
+        String value = properties.resolveProperty(key).orElse("").trim();
+        if (value.isEmpty()) {
+            return Duration.ZERO;
+        }
+        try {
+            Duration d = Duration.parse(value);
+            if (!d.isNegative()) {
+                return d;
+            }
+        } catch (DateTimeParseException e) {
+            // said below
+        }
+        throw new ConfigurationException(variable + " must be an ISO-8601 duration from zero, such as PT0.05S (50 ms),"
+                + " not '" + value + "'");
     }
 
     @Override

@@ -27,11 +27,13 @@ import org.yofacturoyampi.routes.delivery.DeliveryStates;
 import org.yofacturoyampi.routes.delivery.InboundAttempts;
 import org.yofacturoyampi.routes.health.CredentialHealth;
 import org.yofacturoyampi.routes.http.RateLimitGate;
+import org.yofacturoyampi.routes.http.RequestSlots;
 import org.yofacturoyampi.routes.metrics.FeedMetrics;
 import org.yofacturoyampi.routes.tenant.TenantIdempotentRepository;
 import org.yofacturoyampi.routes.tenant.Tenants;
 import org.yofacturoyampi.routes.trigger.FeedRuns;
 import org.yofacturoyampi.routes.yampi.ConversationMessages;
+import org.yofacturoyampi.routes.yampi.TokenRejectedException;
 import org.yofacturoyampi.routes.yampi.YampiCatalogue;
 import org.yofacturoyampi.routes.yampi.YampiPostLedger;
 import org.yofacturoyampi.routes.yampi.YampiMessages;
@@ -77,7 +79,10 @@ final class YampiWiring extends MainListenerSupport {
         Duration maxWait = Duration.parse(property(properties, "http.rate-limit-max-wait"));
         DeliveryStates states = DeliveryStates.in(registry);
         ClusterStores stores = ClusterStores.of(context);
-        tenants = Tenants.of(ids, id -> tenant(properties, catalogue, id, several, stateDir, maxWait, states, stores));
+        int concurrent = RequestConcurrency.read(context, "yampi.max-concurrent-requests",
+                "YAMPI_MAX_CONCURRENT_REQUESTS");
+        tenants = Tenants.of(ids, id -> tenant(properties, catalogue, id, several, stateDir, maxWait, states, stores,
+                concurrent));
         Tenants<YampiTenant> t = tenants;
 
         properties.addOverrideProperty("yampi.api-host", apiHost(property(properties, "yampi.base-url")));
@@ -85,9 +90,13 @@ final class YampiWiring extends MainListenerSupport {
         registry.bind("yampiPages", new YampiPages(
                 t.all().values().stream().flatMap(tenant -> tenant.polled().stream()).toList(),
                 e -> t.of(e).kind(), json));
-        registry.bind("yampiRefusals", new YampiRefusals(id -> Tenants.variable("yampi", id, "api-token"),
-                id -> Tenants.variable("yampi", id, "account-ids")));
+        YampiRefusals refusals = new YampiRefusals(id -> Tenants.variable("yampi", id, "api-token"),
+                id -> Tenants.variable("yampi", id, "account-ids"));
+        registry.bind("yampiRefusals", refusals);
         List<String> configured = t.all().values().stream().filter(YampiTenant::isConfigured).map(YampiTenant::id).toList();
+        // the accounts of a resource are walked side by side (thread pool profile yampiRequests, named by the split
+        // of routes/yampi.yaml): as many threads per token as it may have requests in flight
+        RequestConcurrency.registerPool(context, "yampiRequests", concurrent, configured.size());
         registry.bind("yampiMessages", new YampiMessages(json, configured, id -> t.all().get(id).kind()));
         registry.bind("yampiMessageAttempts", InboundAttempts.of(property(properties, "yampi.messages-max-attempts"),
                 "YAMPI_MESSAGES_MAX_ATTEMPTS"));
@@ -115,11 +124,35 @@ final class YampiWiring extends MainListenerSupport {
         });
         registry.bind("yampiRateLimited", (Processor) e -> {
             metrics.httpFailure(e, "yampi");
-            t.of(e).rateLimit().onLimited(e);
+            YampiTenant tenant = t.of(e);
+            tenant.rateLimit().onLimited(e);
+            tenant.slots().limited();
         });
         registry.bind("yampiHttpFailure", (Processor) e -> metrics.httpFailure(e, "yampi"));
-        registry.bind("yampiRateLimitWait", (Processor) e -> t.of(e).rateLimit().awaitClearance());
-        registry.bind("yampiRateLimitPassed", (Processor) e -> t.of(e).rateLimit().passed());
+        // a request waiting for the gate holds none of the token's request slots meanwhile (RequestSlots)
+        registry.bind("yampiRateLimitWait", (Processor) e -> {
+            YampiTenant tenant = t.of(e);
+            tenant.slots().awaitClearance(e, tenant.rateLimit());
+        });
+        registry.bind("yampiRateLimitPassed", (Processor) e -> {
+            YampiTenant tenant = t.of(e);
+            tenant.rateLimit().passed();
+            tenant.slots().passed(e);
+        });
+        // yampi-get-page holds one of the token's slots from its first try to its last retry; a request that got its
+        // slot after Yampi rejected the token is not sent (nothing is asked of Yampi after that 401)
+        registry.bind("yampiRequestSlotTake", (Processor) e -> {
+            YampiTenant tenant = t.of(e);
+            tenant.slots().take(e);
+            if (refusals.isTokenRejected(e)) {
+                tenant.slots().give(e);
+                throw new TokenRejectedException(tenant.id());
+            }
+        });
+        registry.bind("yampiRequestSlotGive", (Processor) e -> {
+            refusals.noteTokenRefused(e);
+            t.of(e).slots().give(e);
+        });
     }
 
     /** The messages of each conversation, read by the conversations feed when a tenant polls 'messages'. */
@@ -149,7 +182,8 @@ final class YampiWiring extends MainListenerSupport {
 
     /** A token and its accounts: YAMPI_TENANTS lists them (YAMPI_TENANT_<ID>_*); without it, one, with YAMPI_*. */
     private static YampiTenant tenant(PropertiesComponent properties, YampiCatalogue catalogue, String id,
-            boolean several, Path stateDir, Duration maxWait, DeliveryStates states, ClusterStores stores) {
+            boolean several, Path stateDir, Duration maxWait, DeliveryStates states, ClusterStores stores,
+            int concurrent) {
         String token = setting(properties, id, "api-token", false);
         String accounts = setting(properties, id, "account-ids", false);
         List<String> missing = new ArrayList<>();
@@ -186,7 +220,8 @@ final class YampiWiring extends MainListenerSupport {
         }
         return new YampiTenant(id, new YampiTokenHeader(token), kind, accountIds, polled,
                 states.create(id, "yampi", (several ? stateDir.resolve(id) : stateDir).resolve("yampi.state")),
-                new RateLimitGate(api, maxWait, Clock.systemUTC(), stores.rateLimit("yampi", id)), several ? "yampi/" + id : "yampi",
+                new RateLimitGate(api, maxWait, Clock.systemUTC(), stores.rateLimit("yampi", id)),
+                new RequestSlots(concurrent), several ? "yampi/" + id : "yampi",
                 List.copyOf(missing));
     }
 

@@ -4,7 +4,10 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** What the sandbox simulates: credentials it accepts, session lifetime, and how much data it generates. */
+/**
+ * What the sandbox simulates: credentials it accepts, session lifetime, how much data it generates, and how long
+ * each answer takes (a fixed latency plus a random jitter; none by default).
+ */
 public final class SandboxSettings {
 
     /** Sizes of one simulated Yampi account. */
@@ -20,6 +23,8 @@ public final class SandboxSettings {
     final String yampiBotToken;
     final String yampiPlatformToken;
     final Map<Long, YampiAccount> yampiAccounts;
+    final Duration latency;
+    final Duration latencyJitter;
 
     private SandboxSettings(Builder b) {
         port = b.port;
@@ -31,10 +36,17 @@ public final class SandboxSettings {
         yampiBotToken = b.yampiBotToken;
         yampiPlatformToken = b.yampiPlatformToken;
         yampiAccounts = Map.copyOf(b.yampiAccounts);
+        latency = b.latency;
+        latencyJitter = b.latencyJitter;
     }
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /** The invoice batches generated at start. */
+    public int batchCount() {
+        return batchCount;
     }
 
     public String yofacturoApiKey() {
@@ -68,6 +80,8 @@ public final class SandboxSettings {
         private String yampiPlatformToken = "yampi_test_platform_token_not_a_secret";
         private final Map<Long, YampiAccount> yampiAccounts = new LinkedHashMap<>(
                 Map.of(1L, new YampiAccount(40, 60, 3, 4, 5, 2)));
+        private Duration latency = Duration.ZERO;
+        private Duration latencyJitter = Duration.ZERO;
 
         public Builder port(int port) {
             this.port = port;
@@ -114,6 +128,19 @@ public final class SandboxSettings {
         public Builder yampiAccounts(Map<Long, YampiAccount> accounts) {
             this.yampiAccounts.clear();
             this.yampiAccounts.putAll(accounts);
+            return this;
+        }
+
+        /**
+         * Every answer takes {@code fixed} plus a random part of {@code jitter} (0 to jitter), as a real API's do;
+         * both zero by default (loopback speed).
+         */
+        public Builder latency(Duration fixed, Duration jitter) {
+            if (fixed.isNegative() || jitter.isNegative()) {
+                throw new IllegalArgumentException("a latency cannot be negative");
+            }
+            this.latency = fixed;
+            this.latencyJitter = jitter;
             return this;
         }
 

@@ -49,6 +49,20 @@ public final class YampiRefusals {
         return id == null ? Tenants.DEFAULT : id;
     }
 
+    /**
+     * Called as each Yampi GET ends, before its request slot goes to the next request: a 401 that refuses the token
+     * pauses the token's polling at once, so that no request waiting for a slot is sent after it ({@link #refused}
+     * says so, once).
+     */
+    public void noteTokenRefused(Exchange exchange) {
+        Exception failure = exchange.getException() != null ? exchange.getException()
+                : exchange.getProperty(ExchangePropertyKey.EXCEPTION_CAUGHT, Exception.class);
+        if (failure instanceof HttpOperationFailedException http && http.getStatusCode() == 401
+                && RefusalReason.of(http).isTokenRefused()) {
+            rejected.add(tenant(exchange));
+        }
+    }
+
     /** Called from a doCatch with a 401, 403 or 404 from Yampi. */
     public void refused(Exchange exchange) {
         HttpOperationFailedException http = exchange.getProperty(ExchangePropertyKey.EXCEPTION_CAUGHT,

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -27,6 +28,10 @@ import org.yofacturoyampi.routes.support.YoFacturoStub;
 class CrashAndShutdownTest {
 
     private static final int BATCHES = 300;
+    /** Batches whose invoices are fetched at once: at most these are in flight at a crash. */
+    private static final int CONCURRENT = 4;
+    /** A JVM of its own starts the app: on a busy machine that alone may take most of a minute. */
+    private static final Duration START_UP = Duration.ofSeconds(120);
 
     @TempDir
     Path work;
@@ -53,8 +58,10 @@ class CrashAndShutdownTest {
                 "input-dir = " + work.resolve("in"),
                 "server.host = 127.0.0.1",
                 "server.port = " + freePort(),
-                // every delivery appends one line, so a record delivered twice shows twice
-                "yofacturo.invoice-batches-to = file:" + work + "?fileName=deliveries.log&fileExist=Append&appendChars=%0A",
+                // every delivery is a file of its own (batches go 4 at a time), so a record delivered twice shows twice
+                "yofacturo.invoice-batches-to = file:" + work.resolve("deliveries")
+                        + "?fileName=${header.YoFacturoInvoiceBatchName}-${exchangeId}.json",
+                "yofacturo.max-concurrent-requests = " + CONCURRENT,
                 ""));
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), Application.class.getName(),
@@ -71,14 +78,20 @@ class CrashAndShutdownTest {
         }
     }
 
+    /** The batch of each delivery so far. */
     private List<String> deliveries() throws Exception {
-        Path log = work.resolve("deliveries.log");
-        return Files.exists(log) ? Files.readAllLines(log).stream().filter(l -> !l.isBlank()).toList() : List.of();
+        Path dir = work.resolve("deliveries");
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".json"))
+                    .map(n -> n.substring(0, n.indexOf('-'))).toList();
+        }
     }
 
     private Map<String, Long> deliveriesPerBatch() throws Exception {
-        return deliveries().stream().map(l -> l.replaceAll(".*\"id\":(\\d+).*", "$1"))
-                .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
+        return deliveries().stream().collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
     }
 
     private void givenSlowBatchesOnThreePages() {
@@ -91,11 +104,11 @@ class CrashAndShutdownTest {
     }
 
     @Test
-    void afterKillMinus9MidPollARestartDeliversEveryRecordAndRepeatsAtMostTheOneInFlight() throws Exception {
+    void afterKillMinus9MidPollARestartDeliversEveryRecordAndRepeatsAtMostThoseInFlight() throws Exception {
         // given a poll under way
         givenSlowBatchesOnThreePages();
         Process first = launch();
-        await().atMost(Duration.ofSeconds(30)).until(() -> deliveries().size() >= 60);
+        await().atMost(START_UP).until(() -> deliveries().size() >= 60);
 
         // when the process is killed with SIGKILL
         first.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
@@ -104,14 +117,14 @@ class CrashAndShutdownTest {
 
         // and started again on the same state
         launch();
-        await().atMost(Duration.ofSeconds(60)).until(() -> deliveriesPerBatch().size() == BATCHES);
+        await().atMost(START_UP).until(() -> deliveriesPerBatch().size() == BATCHES);
         Thread.sleep(1500); // one more poll: it must deliver nothing
 
-        // then every batch arrived, and at most the one in flight at the kill arrived twice
+        // then every batch arrived, and at most those in flight at the kill (one per request slot) arrived twice
         Map<String, Long> perBatch = deliveriesPerBatch();
         assertThat(perBatch).hasSize(BATCHES);
         long repeated = perBatch.values().stream().filter(n -> n > 1).count();
-        assertThat(repeated).isLessThanOrEqualTo(1);
+        assertThat(repeated).isLessThanOrEqualTo(CONCURRENT);
         assertThat(perBatch.values()).allMatch(n -> n <= 2);
     }
 
@@ -120,7 +133,7 @@ class CrashAndShutdownTest {
         // given a poll under way
         givenSlowBatchesOnThreePages();
         Process first = launch();
-        await().atMost(Duration.ofSeconds(30)).until(() -> deliveries().size() >= 30);
+        await().atMost(START_UP).until(() -> deliveries().size() >= 30);
 
         // when the process gets SIGTERM
         first.destroy();
@@ -130,7 +143,7 @@ class CrashAndShutdownTest {
 
         // and a restart delivers the rest, each batch exactly once in all
         launch();
-        await().atMost(Duration.ofSeconds(60)).until(() -> deliveriesPerBatch().size() == BATCHES);
+        await().atMost(START_UP).until(() -> deliveriesPerBatch().size() == BATCHES);
         Thread.sleep(1500);
         assertThat(deliveriesPerBatch().values()).allMatch(n -> n == 1);
         assertThat(deliveries()).hasSize(BATCHES);

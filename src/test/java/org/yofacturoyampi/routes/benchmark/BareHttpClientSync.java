@@ -5,18 +5,25 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
- * The baseline: the same walk as the routes, written by hand with the JDK's HttpClient and Jackson, no Camel. One
- * sessions call, then invoice batches with {@code per_page=100} until {@code current_page == total_pages}, the
- * invoices of every batch the same way, and the contacts of one Yampi account until {@code meta.count} is reached.
- * Every record is parsed and counted, nothing more: no state, no delivery.
+ * The baseline: the same walk as the routes, written by hand with the JDK's HttpClient and Jackson, no Camel, one
+ * request at a time, as a hand-written loop would be. One sessions call, then invoice batches with
+ * {@code per_page=100} until {@code current_page == total_pages}, the invoices of every batch the same way, and the
+ * contacts of one Yampi account until {@code meta.count} is reached. Every record is parsed and counted; no state.
+ * With an output folder (the files baseline) every record is also written where the routes' default file sinks put
+ * it, the same way: its JSON to a temporary name ({@code .inprogress-<name>}) in the same folder, then renamed.
  */
 final class BareHttpClientSync {
+
+    private static final String TEMP_PREFIX = ".inprogress-";
 
     private final HttpClient client = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -24,9 +31,16 @@ final class BareHttpClientSync {
             .build();
     private final ObjectMapper json = new ObjectMapper();
     private final String baseUrl;
+    /** Where the records are written (the routes' OUTPUT_DIR), or null to count them only. */
+    private final Path out;
 
     BareHttpClientSync(String baseUrl) {
+        this(baseUrl, null);
+    }
+
+    BareHttpClientSync(String baseUrl, Path out) {
         this.baseUrl = baseUrl;
+        this.out = out;
     }
 
     /** Invoice batches and their invoices; returns the records counted. */
@@ -42,6 +56,7 @@ final class BareHttpClientSync {
             JsonNode answer = get(yofacturoPage("/api/v1/invoice_batches", page, bearer));
             for (JsonNode batch : answer.path("data")) {
                 records++;
+                write(batch, "yofacturo/invoice-batches");
                 records += invoicesOf(batch.path("id").asLong(), bearer);
             }
             if (answer.path("meta").path("current_page").asInt() >= answer.path("meta").path("total_pages").asInt()) {
@@ -54,7 +69,10 @@ final class BareHttpClientSync {
         long records = 0;
         for (int page = 1; ; page++) {
             JsonNode answer = get(yofacturoPage("/api/v1/invoice_batches/" + batchId + "/batch_invoices", page, bearer));
-            records += answer.path("data").size();
+            for (JsonNode invoice : answer.path("data")) {
+                records++;
+                write(invoice, "yofacturo/batch-invoices/" + batchId);
+            }
             if (answer.path("meta").path("current_page").asInt() >= answer.path("meta").path("total_pages").asInt()) {
                 return records;
             }
@@ -80,10 +98,25 @@ final class BareHttpClientSync {
             JsonNode answer = get(request);
             int onPage = answer.path("payload").size();
             records += onPage;
+            for (JsonNode contact : answer.path("payload")) {
+                write(contact, "yampi/" + accountId + "/contacts");
+            }
             if (onPage == 0 || records >= answer.path("meta").path("count").asLong()) {
                 return records;
             }
         }
+    }
+
+    /** The files baseline: the record's JSON to {@code out/<folder>/<id>.json}, through a temporary name. */
+    private void write(JsonNode record, String folder) throws IOException {
+        if (out == null) {
+            return;
+        }
+        Path dir = Files.createDirectories(out.resolve(folder));
+        String name = record.path("id").asText() + ".json";
+        Path temp = dir.resolve(TEMP_PREFIX + name);
+        Files.write(temp, json.writeValueAsBytes(record));
+        Files.move(temp, dir.resolve(name), StandardCopyOption.REPLACE_EXISTING);
     }
 
     private JsonNode get(HttpRequest request) throws IOException, InterruptedException {

@@ -3,6 +3,7 @@ package org.yofacturoyampi.routes.benchmark;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -26,6 +27,8 @@ import org.yofacturoyampi.routes.sandbox.SandboxSettings.YampiAccount;
  * round that is not counted, to warm the sandbox up):
  * <ul>
  *   <li>{@code baseline}: the same walk with the JDK HttpClient and Jackson, no Camel ({@link BareHttpClientSync});</li>
+ *   <li>{@code baseline-files}: the same, also writing every record to a file as the routes' file sinks do (a
+ *   temporary name, then a rename), to compare {@code routes-files} with like;</li>
  *   <li>{@code routes-counting}: the real routes to a Camel endpoint that only counts;</li>
  *   <li>{@code routes-files}: the real routes to the default file sinks;</li>
  *   <li>{@code routes-resync}: the routes once more over the state a counting round left: nothing has changed;</li>
@@ -36,19 +39,27 @@ import org.yofacturoyampi.routes.sandbox.SandboxSettings.YampiAccount;
  * then in cluster mode with 96 MB; then, against a sandbox of its own, a sync that leaves {@code bench.state-records}
  * (1,000,000) records of delivery state, batches of {@value #STATE_INVOICES_PER_BATCH} invoices, with 96 MB: it reports
  * the heap after GC at the sync's end and the heap each record of state takes ({@link StateFootprint}). Without
- * PostgreSQL at 127.0.0.1:5432 the cluster variants are skipped, in one line. Prints tables and writes everything to
- * {@code target/benchmark/full-sync.json}.
+ * PostgreSQL at 127.0.0.1:5432 the cluster variants are skipped, in one line.
+ * The latency mode makes every answer of the sandbox take {@code bench.latency-ms} (50 ms), as a real API's do, on a
+ * data set of its own ({@code bench.latency-batches}, 1000, and {@code bench.latency-contacts}, 1500, in Yampi account
+ * 2): the bare loop, still one request at a time, against the routes at their default concurrency and at one request
+ * at a time ({@code routes-counting-c1}); then the bare loop and the routes again at 0 ms.
+ * Prints tables and writes everything to {@code target/benchmark/full-sync.json}.
  * <p>
- * System properties: {@code bench.mode} ({@code all}, {@code throughput}, {@code memory}, or
+ * System properties: {@code bench.mode} ({@code all}, {@code throughput}, {@code memory}, {@code latency}, or
  * {@code cluster}: the cluster variants only, with routes-counting to compare them with), {@code bench.rounds} (3),
- * {@code bench.batches} (100000), {@code bench.contacts} (50000), {@code bench.jvm-args} (more options for the
- * rounds' JVMs, e.g. {@code -XX:StartFlightRecording=filename=/tmp/{round}.jfr} to profile each round with JFR).
+ * {@code bench.batches} (100000), {@code bench.contacts} (50000), {@code bench.latency-ms} (50),
+ * {@code bench.latency-batches} (1000), {@code bench.latency-contacts} (1500), {@code bench.jvm-args} (more options
+ * for the rounds' JVMs, e.g. {@code -XX:StartFlightRecording=filename=/tmp/{round}.jfr} to profile each round with
+ * JFR).
  */
 public final class FullSyncBenchmark {
 
     private static final int PER_PAGE = 100;
     private static final int CONTACTS_PER_PAGE = 15;
-    private static final List<String> VARIANTS = List.of("baseline", "routes-counting", "routes-files");
+    private static final List<String> VARIANTS = List.of("baseline", "baseline-files", "routes-counting", "routes-files");
+    /** The latency mode's own Yampi account, with fewer contacts than account 1 (each page costs the latency). */
+    private static final long LATENCY_ACCOUNT = 2;
     private static final String CLUSTER = "routes-cluster-counting";
     private static final int CLUSTER_NODES = 3;
     private static final String STATE = "routes-state";
@@ -65,6 +76,8 @@ public final class FullSyncBenchmark {
     private final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     /** Whether the cluster variants run (PostgreSQL is reachable). */
     private final boolean cluster;
+    /** The Yampi account the next rounds walk (account 1; the latency mode's own while it runs). */
+    private long account = 1;
 
     private FullSyncBenchmark(Sandbox sandbox, SandboxSettings settings, Path outDir, boolean cluster) {
         this.sandbox = sandbox;
@@ -78,22 +91,29 @@ public final class FullSyncBenchmark {
         int rounds = Integer.getInteger("bench.rounds", 3);
         int batches = Integer.getInteger("bench.batches", 100_000);
         int contacts = Integer.getInteger("bench.contacts", 50_000);
-        if (!List.of("all", "throughput", "memory", "cluster").contains(mode) || rounds < 1 || batches < 10
-                || contacts < 1) {
-            System.err.println("bench.mode must be all, throughput, memory or cluster; bench.rounds >= 1, bench.batches >= 10,"
-                    + " bench.contacts >= 1");
+        int latencyMillis = Integer.getInteger("bench.latency-ms", 50);
+        int latencyBatches = Integer.getInteger("bench.latency-batches", 1_000);
+        int latencyContacts = Integer.getInteger("bench.latency-contacts", 1_500);
+        if (!List.of("all", "throughput", "memory", "cluster", "latency").contains(mode) || rounds < 1 || batches < 10
+                || contacts < 1 || latencyMillis < 1 || latencyBatches < 10 || latencyContacts < 1) {
+            System.err.println("bench.mode must be all, throughput, memory, cluster or latency; bench.rounds >= 1, "
+                    + "bench.batches >= 10, bench.contacts >= 1, bench.latency-ms >= 1, bench.latency-batches >= 10, "
+                    + "bench.latency-contacts >= 1");
             System.exit(2);
         }
         SandboxSettings settings = SandboxSettings.builder()
-                .batchCount(batches)
+                .batchCount(mode.equals("latency") ? latencyBatches : batches)
                 .invoicesPerBatch(1)
-                .yampiAccounts(Map.of(1L, new YampiAccount(contacts, 0, 0, 0, 0, 0)))
+                .yampiAccounts(Map.of(1L, new YampiAccount(contacts, 0, 0, 0, 0, 0),
+                        LATENCY_ACCOUNT, new YampiAccount(latencyContacts, 0, 0, 0, 0, 0)))
                 .build();
         Path outDir = Path.of("target", "benchmark");
         deleteTree(outDir);
         Files.createDirectories(outDir);
         Map<String, Object> report = new LinkedHashMap<>();
-        report.put("data_set", Map.of("invoice_batches", batches, "invoices_per_batch", 1, "yampi_contacts", contacts));
+        report.put("data_set", Map.of("invoice_batches", batches, "invoices_per_batch", 1, "yampi_contacts", contacts,
+                "latency_mode", Map.of("latency_ms", latencyMillis, "invoice_batches", latencyBatches,
+                        "yampi_contacts", latencyContacts)));
         report.put("machine", Map.of("cores", Runtime.getRuntime().availableProcessors(),
                 "java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version")));
         String noCluster = BenchSchema.unavailable();
@@ -108,7 +128,9 @@ public final class FullSyncBenchmark {
         try (Sandbox sandbox = Sandbox.start(settings)) {
             FullSyncBenchmark bench = new FullSyncBenchmark(sandbox, settings, outDir, noCluster == null);
             bench.warmUp();
-            if (mode.equals("cluster")) {
+            if (mode.equals("latency")) {
+                report.put("latency", bench.latency(rounds, latencyBatches, latencyContacts, latencyMillis));
+            } else if (mode.equals("cluster")) {
                 report.put("throughput", bench.throughput(rounds, batches, contacts,
                         List.of("routes-counting", CLUSTER), false));
                 report.put("cluster_nodes", bench.clusterNodes(batches, contacts));
@@ -126,6 +148,9 @@ public final class FullSyncBenchmark {
                 }
                 if (!mode.equals("throughput")) {
                     report.put("memory", bench.memory(batches, contacts));
+                }
+                if (mode.equals("all")) {
+                    report.put("latency", bench.latency(rounds, latencyBatches, latencyContacts, latencyMillis));
                 }
             }
             Path file = outDir.resolve("full-sync.json");
@@ -182,6 +207,13 @@ public final class FullSyncBenchmark {
             ratios.put("routes-files/baseline", ratio(median(byVariant.get("routes-files"), "records_per_s"), baseline));
             targets.put("throughput ratio routes-counting/baseline >= 0.9",
                     (double) ratios.get("routes-counting/baseline") >= 0.9);
+        }
+        if (byVariant.containsKey("baseline-files") && byVariant.containsKey("routes-files")) {
+            // the file sinks compared with like: the bare loop writing the same files the same way
+            ratios.put("routes-files/baseline-files", ratio(median(byVariant.get("routes-files"), "records_per_s"),
+                    median(byVariant.get("baseline-files"), "records_per_s")));
+            targets.put("throughput ratio routes-files/baseline-files >= 0.9",
+                    (double) ratios.get("routes-files/baseline-files") >= 0.9);
         }
         if (byVariant.containsKey(CLUSTER)) {
             ratios.put(CLUSTER + "/routes-counting", ratio(median(byVariant.get(CLUSTER), "records_per_s"), counting));
@@ -241,6 +273,87 @@ public final class FullSyncBenchmark {
         }
         ratios.forEach((name, value) -> System.out.printf("ratio %s: %s%n", name, value));
         targets.forEach((name, met) -> System.out.printf("target %s: %s%n", (boolean) met ? "MET   " : "MISSED", name));
+    }
+
+    // ---- latency ---------------------------------------------------------------------------------------------------
+
+    /**
+     * The latency mode: every answer of the sandbox takes {@code millis} ms, as a real API's do. The bare loop (one
+     * request at a time, as a hand-written loop would be) against the routes at their default concurrency and at one
+     * request at a time; then the bare loop and the routes at their default again at 0 ms, to see that nothing was
+     * lost where the network costs nothing. Its own data set: {@code batches} batches of one invoice, and Yampi
+     * account {@value #LATENCY_ACCOUNT} with {@code contacts} contacts.
+     */
+    private Map<String, Object> latency(int rounds, int batches, int contacts, int millis) throws Exception {
+        int batchesBefore = settings.batchCount();
+        sandbox.yofacturo().setBatchCount(batches);
+        account = LATENCY_ACCOUNT;
+        long expected = 2L * batches + contacts;
+        Map<String, List<Map<String, Object>>> slow = new LinkedHashMap<>();
+        Map<String, List<Map<String, Object>>> fast = new LinkedHashMap<>();
+        try {
+            System.out.printf("latency mode: %d ms per answer, %d batches, %d contacts%n", millis, batches, contacts);
+            for (int round = 1; round <= rounds; round++) {
+                sandbox.latency(Duration.ofMillis(millis), Duration.ZERO);
+                for (String variant : List.of("baseline", "routes-counting", "routes-counting-c1")) {
+                    Path work = outDir.resolve("work").resolve("latency-" + millis + "ms-" + variant + "-" + round);
+                    Map<String, Object> run = run(variant, "512m", work);
+                    check(run, "records", expected);
+                    slow.computeIfAbsent(variant, v -> new ArrayList<>()).add(run);
+                    deleteTree(work);
+                }
+                sandbox.latency(Duration.ZERO, Duration.ZERO);
+                for (String variant : List.of("baseline", "routes-counting")) {
+                    Path work = outDir.resolve("work").resolve("latency-0ms-" + variant + "-" + round);
+                    Map<String, Object> run = run(variant, "512m", work);
+                    check(run, "records", expected);
+                    fast.computeIfAbsent(variant, v -> new ArrayList<>()).add(run);
+                    deleteTree(work);
+                }
+            }
+        } finally {
+            sandbox.latency(Duration.ZERO, Duration.ZERO);
+            sandbox.yofacturo().setBatchCount(batchesBefore);
+            account = 1;
+        }
+        List<Map<String, Object>> summary = new ArrayList<>();
+        slow.forEach((variant, runs) -> {
+            Map<String, Object> s = summarise(variant, runs);
+            s.put("variant", variant + " @" + millis + "ms");
+            summary.add(s);
+        });
+        fast.forEach((variant, runs) -> {
+            Map<String, Object> s = summarise(variant, runs);
+            s.put("variant", variant + " @0ms");
+            summary.add(s);
+        });
+        double baselineSlow = median(slow.get("baseline"), "records_per_s");
+        double baselineFast = median(fast.get("baseline"), "records_per_s");
+        Map<String, Object> ratios = new LinkedHashMap<>();
+        ratios.put("routes-counting/baseline @" + millis + "ms",
+                ratio(median(slow.get("routes-counting"), "records_per_s"), baselineSlow));
+        ratios.put("routes-counting-c1/baseline @" + millis + "ms",
+                ratio(median(slow.get("routes-counting-c1"), "records_per_s"), baselineSlow));
+        ratios.put("routes-counting/baseline @0ms",
+                ratio(median(fast.get("routes-counting"), "records_per_s"), baselineFast));
+        Map<String, Object> targets = new LinkedHashMap<>();
+        targets.put("at " + millis + " ms, routes at the default concurrency >= 3x the bare loop",
+                (double) ratios.get("routes-counting/baseline @" + millis + "ms") >= 3);
+        targets.put("at " + millis + " ms, routes at concurrency 1 >= 0.9x the bare loop",
+                (double) ratios.get("routes-counting-c1/baseline @" + millis + "ms") >= 0.9);
+        targets.put("at 0 ms, routes at the default concurrency >= 0.9x the bare loop",
+                (double) ratios.get("routes-counting/baseline @0ms") >= 0.9);
+
+        System.out.printf("%nLatency mode, %d invoice batches of one invoice each and %d contacts%n", batches, contacts);
+        printThroughput(summary, ratios, targets);
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("latency_ms", millis);
+        result.put("rounds", rounds);
+        result.put("summary", summary);
+        result.put("ratios", ratios);
+        result.put("targets", targets);
+        result.put("runs", Map.of("latency", slow, "no_latency", fast));
+        return result;
     }
 
     // ---- three nodes -----------------------------------------------------------------------------------------------
@@ -458,6 +571,7 @@ public final class FullSyncBenchmark {
         List<String> command = new ArrayList<>(List.of(java, "-Xmx" + xmx, "-XX:+ExitOnOutOfMemoryError"));
         String round = variant + "-" + xmx + "-" + work.getFileName();
         JVM_ARGS.forEach(arg -> command.add(arg.replace("{round}", round)));
+        command.add("-D" + SyncRound.ACCOUNT_PROPERTY + "=" + account);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), SyncRound.class.getName(),
                 variant, sandbox.baseUrl(), work.toString(), settings.yofacturoApiKey(), settings.yampiUserToken()));
         if (clusterUrl != null) {

@@ -6,6 +6,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -20,7 +21,7 @@ import org.yofacturoyampi.routes.trigger.FeedRuns;
 /**
  * Ours: the real application (config/application.properties, routes/*.yaml) started as {@code --once} starts it
  * (no schedules, no inbound folders, no HTTP server), then a full sync of each feed through {@code direct:sync},
- * exactly as a trigger runs it. The sink is either a Camel endpoint that only counts ({@code mock:} keeping no
+ * exactly as a trigger runs it, the feeds side by side as {@code --once} runs them. The sink is either a Camel endpoint that only counts ({@code mock:} keeping no
  * exchange) or the default file sinks. With a cluster database it runs in cluster mode (delivery state, sessions and
  * feed locks in PostgreSQL).
  */
@@ -39,6 +40,12 @@ final class RoutesSync implements AutoCloseable {
 
     /** @param clusterUrl the cluster database (a JDBC URL to PostgreSQL) for cluster mode, or null for the default */
     RoutesSync(String baseUrl, String apiKey, String yampiToken, Path workDir, boolean countingSink, String clusterUrl) {
+        this(baseUrl, apiKey, yampiToken, workDir, countingSink, clusterUrl, Map.of());
+    }
+
+    /** @param more settings of the round's own, over the ones above (another account, another concurrency) */
+    RoutesSync(String baseUrl, String apiKey, String yampiToken, Path workDir, boolean countingSink, String clusterUrl,
+            Map<String, String> more) {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("output-dir", workDir.resolve("out").toString());
         p.put("state-dir", workDir.resolve("state").toString());
@@ -61,6 +68,7 @@ final class RoutesSync implements AutoCloseable {
             p.put("cluster.database-user", BenchSchema.USER);
             p.put("cluster.secret-key", FAKE_SECRET_KEY);
         }
+        p.putAll(more);
         main = Application.create(LaunchOptions.parse("--once"), p);
     }
 
@@ -68,17 +76,28 @@ final class RoutesSync implements AutoCloseable {
         main.start();
     }
 
-    /** Runs one feed to its end; returns its report (the JSON that a trigger answers with). */
-    JsonNode sync(String feed) throws Exception {
+    /**
+     * Runs the feeds side by side, as {@code --once} runs them (each organisation and token within its
+     * max-concurrent-requests), each to its end; returns their reports (the JSON that a trigger answers with).
+     */
+    Map<String, JsonNode> syncAll(List<String> feeds) throws Exception {
         ProducerTemplate template = main.getCamelContext().createProducerTemplate();
-        Exchange run = template.send("direct:sync", e -> {
-            e.getMessage().setHeader(FeedRuns.FEED, feed);
-            e.getMessage().setHeader(FeedRuns.TRIGGER, "benchmark");
-        });
-        if (run.getException() != null) {
-            throw run.getException();
+        Map<String, CompletableFuture<Exchange>> runs = new LinkedHashMap<>();
+        for (String feed : feeds) {
+            runs.put(feed, template.asyncSend("direct:sync", e -> {
+                e.getMessage().setHeader(FeedRuns.FEED, feed);
+                e.getMessage().setHeader(FeedRuns.TRIGGER, "benchmark");
+            }));
         }
-        return json.readTree(run.getMessage().getBody(String.class));
+        Map<String, JsonNode> reports = new LinkedHashMap<>();
+        for (Map.Entry<String, CompletableFuture<Exchange>> r : runs.entrySet()) {
+            Exchange run = r.getValue().get();
+            if (run.getException() != null) {
+                throw run.getException();
+            }
+            reports.put(r.getKey(), json.readTree(run.getMessage().getBody(String.class)));
+        }
+        return reports;
     }
 
     /** Messages a counting sink received, checking that it kept none of them. */

@@ -12,14 +12,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * the sandbox that {@link FullSyncBenchmark} runs in its process. Prints one line, {@value #RESULT} and a JSON object.
  * <p>
  * {@code java ... SyncRound <variant> <sandbox base URL> <work dir> <api key> <yampi token> [<cluster database URL>]},
- * variant one of {@code baseline}, {@code routes-counting}, {@code routes-files}, {@code routes-resync} (counting, over
- * the state a previous round left in the work dir), {@code routes-state} (counting, then the heap the app holds at the
- * sync's end and what the delivery state it left costs per record: {@link StateFootprint}), or
- * {@code routes-cluster-counting} (counting, in cluster mode on the database given).
+ * variant one of {@code baseline}, {@code baseline-files} (the baseline also writing every record to a file, as the
+ * routes' file sinks do), {@code routes-counting}, {@code routes-counting-c1} (counting, one request at a time per
+ * organisation and token), {@code routes-files}, {@code routes-resync} (counting, over the state a previous round
+ * left in the work dir), {@code routes-state} (counting, then the heap the app holds at the sync's end and what the
+ * delivery state it left costs per record: {@link StateFootprint}), or {@code routes-cluster-counting} (counting, in
+ * cluster mode on the database given). The
+ * system property {@value #ACCOUNT_PROPERTY} names the Yampi account whose contacts are walked (1).
  */
 public final class SyncRound {
 
     static final String RESULT = "RESULT ";
+    static final String ACCOUNT_PROPERTY = "bench.account";
 
     private SyncRound() {
     }
@@ -31,29 +35,41 @@ public final class SyncRound {
         String apiKey = args[3];
         String yampiToken = args[4];
         String clusterUrl = variant.startsWith("routes-cluster") ? args[5] : null;
+        // the Yampi account whose contacts are walked (the latency mode has one of its own, smaller)
+        long account = Long.getLong(ACCOUNT_PROPERTY, 1);
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("variant", variant);
         try (MemoryWatch memory = new MemoryWatch()) {
             long records;
             long read = 0;
             double took;
-            if (variant.equals("baseline")) {
+            if (variant.startsWith("baseline")) {
                 long started = System.nanoTime();
-                BareHttpClientSync sync = new BareHttpClientSync(baseUrl);
-                records = sync.invoiceBatches(apiKey) + sync.contacts(yampiToken, 1);
+                BareHttpClientSync sync = new BareHttpClientSync(baseUrl,
+                        variant.equals("baseline-files") ? workDir.resolve("out") : null);
+                records = sync.invoiceBatches(apiKey) + sync.contacts(yampiToken, account);
                 took = seconds(System.nanoTime() - started);
             } else {
                 boolean counting = !variant.equals("routes-files");
+                Map<String, String> more = new LinkedHashMap<>();
+                more.put("yampi.account-ids", String.valueOf(account));
+                if (variant.endsWith("-c1")) {
+                    // one request at a time per organisation and token
+                    more.put("yofacturo.max-concurrent-requests", "1");
+                    more.put("yampi.max-concurrent-requests", "1");
+                }
                 long startup = System.nanoTime();
-                try (RoutesSync sync = new RoutesSync(baseUrl, apiKey, yampiToken, workDir, counting, clusterUrl)) {
+                try (RoutesSync sync = new RoutesSync(baseUrl, apiKey, yampiToken, workDir, counting, clusterUrl,
+                        more)) {
                     sync.start();
                     result.put("startup_s", seconds(System.nanoTime() - startup));
                     long started = System.nanoTime();
                     // wall clock too: the three-node round measures from the first node's start to the last one's end
                     result.put("sync_started_epoch_ms", System.currentTimeMillis());
                     records = 0;
-                    for (String feed : RoutesSync.FEEDS) {
-                        JsonNode report = sync.sync(feed);
+                    for (Map.Entry<String, JsonNode> run : sync.syncAll(RoutesSync.FEEDS).entrySet()) {
+                        String feed = run.getKey();
+                        JsonNode report = run.getValue();
                         if (!"ok".equals(report.path("outcome").asText())) {
                             throw new IllegalStateException(feed + " ended with errors: " + report.path("errors"));
                         }

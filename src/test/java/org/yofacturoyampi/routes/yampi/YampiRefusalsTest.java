@@ -71,10 +71,12 @@ class YampiRefusalsTest {
 
     @Test
     void aTokenRejectedOnTheFirstAccountIsNotSentForTheNextAccountsOfTheSameRun() throws Exception {
-        // given two accounts and a token that Yampi no longer accepts; no schedule, one run on demand
+        // given two accounts and a token that Yampi no longer accepts; no schedule, one run on demand, one request at
+        // a time (with more, the accounts are walked side by side: their first requests go together, before any answer)
         sandbox.yampi().revokeToken(settings.yampiUserToken());
         try (RunningApp app = RunningApp.builder(work).yampi(sandbox.baseUrl(), settings.yampiUserToken(), "user", "1,7")
-                .property("yampi.resources", "teams").property("yampi.poll-cron", RunningApp.NEVER).start()) {
+                .property("yampi.resources", "teams").property("yampi.poll-cron", RunningApp.NEVER)
+                .property("yampi.max-concurrent-requests", "1").start()) {
 
             // when the teams feed runs once and meets the 401 on account 1
             String report = app.context().createProducerTemplate()
