@@ -30,14 +30,18 @@ import org.yofacturoyampi.routes.sandbox.SandboxSettings.YampiAccount;
  *   <li>{@code routes-files}: the real routes to the default file sinks;</li>
  *   <li>{@code routes-resync}: the routes once more over the state a counting round left: nothing has changed;</li>
  *   <li>{@code routes-cluster-counting}: as routes-counting, in cluster mode on PostgreSQL (a fresh schema per round,
- *   {@link BenchSchema}); then, once, three such nodes in three JVMs on one schema syncing the same feeds at once.</li>
+ *   {@link BenchSchema}); then, once, three such nodes in three JVMs on one schema syncing the same feeds at once;</li>
+ *   <li>{@code routes-table}: the real routes into the table sink's tables (SINK_DATABASE_URL, a fresh schema per
+ *   round), against {@code baseline-jdbc}: the baseline's walk upserting each page into the same tables with a bare
+ *   JDBC loop ({@link BareJdbcSync}), target 0.8.</li>
  * </ul>
  * The memory mode syncs to the counting sink with 512 MB, then 96 MB of heap, then 96 MB and a tenth of the batches,
  * then in cluster mode with 96 MB. Without PostgreSQL at 127.0.0.1:5432 the cluster variants are skipped, in one line.
  * Prints a table and writes everything to {@code target/benchmark/full-sync.json}.
  * <p>
- * System properties: {@code bench.mode} ({@code all}, {@code throughput}, {@code memory}, or
- * {@code cluster}: the cluster variants only, with routes-counting to compare them with), {@code bench.rounds} (3),
+ * System properties: {@code bench.mode} ({@code all}, {@code throughput}, {@code memory},
+ * {@code cluster}: the cluster variants only, with routes-counting to compare them with, or {@code table}: routes-table
+ * and baseline-jdbc only), {@code bench.rounds} (3),
  * {@code bench.batches} (100000), {@code bench.contacts} (50000), {@code bench.jvm-args} (more options for the
  * rounds' JVMs, e.g. {@code -XX:StartFlightRecording=filename=/tmp/{round}.jfr} to profile each round with JFR).
  */
@@ -47,6 +51,8 @@ public final class FullSyncBenchmark {
     private static final int CONTACTS_PER_PAGE = 15;
     private static final List<String> VARIANTS = List.of("baseline", "routes-counting", "routes-files");
     private static final String CLUSTER = "routes-cluster-counting";
+    /** The table sink and its bare JDBC baseline: each round on a fresh schema. */
+    private static final List<String> TABLE = List.of("baseline-jdbc", "routes-table");
     private static final int CLUSTER_NODES = 3;
     /** More options for every round's JVM; {round} is replaced by the round's name (JFR: one recording per round). */
     private static final List<String> JVM_ARGS = List.of(System.getProperty("bench.jvm-args", "").trim().split("\\s+"))
@@ -71,10 +77,10 @@ public final class FullSyncBenchmark {
         int rounds = Integer.getInteger("bench.rounds", 3);
         int batches = Integer.getInteger("bench.batches", 100_000);
         int contacts = Integer.getInteger("bench.contacts", 50_000);
-        if (!List.of("all", "throughput", "memory", "cluster").contains(mode) || rounds < 1 || batches < 10
+        if (!List.of("all", "throughput", "memory", "cluster", "table").contains(mode) || rounds < 1 || batches < 10
                 || contacts < 1) {
-            System.err.println("bench.mode must be all, throughput, memory or cluster; bench.rounds >= 1, bench.batches >= 10,"
-                    + " bench.contacts >= 1");
+            System.err.println("bench.mode must be all, throughput, memory, cluster or table; bench.rounds >= 1,"
+                    + " bench.batches >= 10, bench.contacts >= 1");
             System.exit(2);
         }
         SandboxSettings settings = SandboxSettings.builder()
@@ -91,17 +97,19 @@ public final class FullSyncBenchmark {
                 "java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version")));
         String noCluster = BenchSchema.unavailable();
         if (noCluster != null) {
-            System.out.println("cluster variants skipped: " + noCluster + " (start it: pg_ctlcluster "
+            System.out.println("cluster and table sink variants skipped: " + noCluster + " (start it: pg_ctlcluster "
                     + "--skip-systemctl-redirect $(ls /etc/postgresql) main start)");
             report.put("cluster_skipped", noCluster);
-            if (mode.equals("cluster")) {
+            if (mode.equals("cluster") || mode.equals("table")) {
                 return; // nothing else to run: the line above says why
             }
         }
         try (Sandbox sandbox = Sandbox.start(settings)) {
             FullSyncBenchmark bench = new FullSyncBenchmark(sandbox, settings, outDir, noCluster == null);
             bench.warmUp();
-            if (mode.equals("cluster")) {
+            if (mode.equals("table")) {
+                report.put("throughput", bench.throughput(rounds, batches, contacts, TABLE, false));
+            } else if (mode.equals("cluster")) {
                 report.put("throughput", bench.throughput(rounds, batches, contacts,
                         List.of("routes-counting", CLUSTER), false));
                 report.put("cluster_nodes", bench.clusterNodes(batches, contacts));
@@ -111,6 +119,7 @@ public final class FullSyncBenchmark {
                     List<String> variants = new ArrayList<>(VARIANTS);
                     if (bench.cluster) {
                         variants.add(CLUSTER);
+                        variants.addAll(TABLE);
                     }
                     report.put("throughput", bench.throughput(rounds, batches, contacts, variants, true));
                     if (bench.cluster) {
@@ -166,7 +175,8 @@ public final class FullSyncBenchmark {
 
         List<Map<String, Object>> summary = new ArrayList<>();
         byVariant.forEach((variant, runs) -> summary.add(summarise(variant, runs)));
-        double counting = median(byVariant.get("routes-counting"), "records_per_s");
+        double counting = byVariant.containsKey("routes-counting")
+                ? median(byVariant.get("routes-counting"), "records_per_s") : 0;
         Map<String, Object> ratios = new LinkedHashMap<>();
         Map<String, Object> targets = new LinkedHashMap<>();
         if (byVariant.containsKey("baseline")) {
@@ -180,6 +190,12 @@ public final class FullSyncBenchmark {
             ratios.put(CLUSTER + "/routes-counting", ratio(median(byVariant.get(CLUSTER), "records_per_s"), counting));
             targets.put("throughput ratio " + CLUSTER + "/routes-counting >= 0.8",
                     (double) ratios.get(CLUSTER + "/routes-counting") >= 0.8);
+        }
+        if (byVariant.containsKey("routes-table")) {
+            ratios.put("routes-table/baseline-jdbc", ratio(median(byVariant.get("routes-table"), "records_per_s"),
+                    median(byVariant.get("baseline-jdbc"), "records_per_s")));
+            targets.put("throughput ratio routes-table/baseline-jdbc >= 0.8",
+                    (double) ratios.get("routes-table/baseline-jdbc") >= 0.8);
         }
         long listCalls = ceil(batches, PER_PAGE);
         targets.put("every full sync: " + listCalls + " batch list calls and exactly 1 sessions call",
@@ -370,7 +386,7 @@ public final class FullSyncBenchmark {
      * is added to what the round says.
      */
     private Map<String, Object> run(String variant, String xmx, Path work) throws Exception {
-        if (!variant.startsWith("routes-cluster")) {
+        if (!variant.startsWith("routes-cluster") && !TABLE.contains(variant)) {
             return run(variant, xmx, work, null);
         }
         try (BenchSchema schema = BenchSchema.create()) {
@@ -399,7 +415,10 @@ public final class FullSyncBenchmark {
         return run;
     }
 
-    /** Starts one round's JVM: {@link SyncRound} with this variant, heap and work folder, its output to {@code log}. */
+    /**
+     * Starts one round's JVM: {@link SyncRound} with this variant, heap and work folder (and database: the cluster's,
+     * or the table sink's), its output to {@code log}.
+     */
     private Process launch(String variant, String xmx, Path work, String clusterUrl, Path log) throws IOException {
         Files.createDirectories(work);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();

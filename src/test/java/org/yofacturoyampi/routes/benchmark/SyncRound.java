@@ -1,6 +1,11 @@
 package org.yofacturoyampi.routes.benchmark;
 
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -13,8 +18,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * <p>
  * {@code java ... SyncRound <variant> <sandbox base URL> <work dir> <api key> <yampi token> [<cluster database URL>]},
  * variant one of {@code baseline}, {@code routes-counting}, {@code routes-files}, {@code routes-resync} (counting, over
- * the state a previous round left in the work dir), or {@code routes-cluster-counting} (counting, in cluster mode on
- * the database given).
+ * the state a previous round left in the work dir), {@code routes-cluster-counting} (counting, in cluster mode on
+ * the database given), {@code routes-table} (the table sink into the database given) or {@code baseline-jdbc} (the
+ * baseline, upserting each page into the same tables of the database given: {@link BareJdbcSync}).
  */
 public final class SyncRound {
 
@@ -29,7 +35,9 @@ public final class SyncRound {
         Path workDir = Path.of(args[2]);
         String apiKey = args[3];
         String yampiToken = args[4];
-        String clusterUrl = variant.startsWith("routes-cluster") ? args[5] : null;
+        String databaseUrl = args.length > 5 ? args[5] : null;
+        String clusterUrl = variant.startsWith("routes-cluster") ? databaseUrl : null;
+        String sinkUrl = variant.equals("routes-table") ? databaseUrl : null;
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("variant", variant);
         try (MemoryWatch memory = new MemoryWatch()) {
@@ -41,10 +49,18 @@ public final class SyncRound {
                 BareHttpClientSync sync = new BareHttpClientSync(baseUrl);
                 records = sync.invoiceBatches(apiKey) + sync.contacts(yampiToken, 1);
                 took = seconds(System.nanoTime() - started);
+            } else if (variant.equals("baseline-jdbc")) {
+                try (BareJdbcSync sync = new BareJdbcSync(baseUrl, databaseUrl)) {
+                    long started = System.nanoTime();
+                    records = sync.invoiceBatches(apiKey) + sync.contacts(yampiToken, 1);
+                    took = seconds(System.nanoTime() - started);
+                }
+                checkRows(databaseUrl, records);
             } else {
-                boolean counting = !variant.equals("routes-files");
+                boolean counting = !variant.equals("routes-files") && sinkUrl == null;
                 long startup = System.nanoTime();
-                try (RoutesSync sync = new RoutesSync(baseUrl, apiKey, yampiToken, workDir, counting, clusterUrl)) {
+                try (RoutesSync sync = new RoutesSync(baseUrl, apiKey, yampiToken, workDir, counting, clusterUrl,
+                        sinkUrl)) {
                     sync.start();
                     result.put("startup_s", seconds(System.nanoTime() - startup));
                     long started = System.nanoTime();
@@ -70,6 +86,9 @@ public final class SyncRound {
                         }
                     }
                 }
+                if (sinkUrl != null) {
+                    checkRows(sinkUrl, records);
+                }
             }
             result.put("records", records);
             if (read > 0) {
@@ -84,6 +103,20 @@ public final class SyncRound {
         result.put("peak_rss_mb", mb(MemoryWatch.peakRssBytes()));
         System.out.println(RESULT + new ObjectMapper().writeValueAsString(result));
         System.exit(0);
+    }
+
+    /** The table sink's tables hold one row per record delivered. */
+    private static void checkRows(String databaseUrl, long records) throws SQLException {
+        try (Connection c = DriverManager.getConnection(databaseUrl, BenchSchema.USER, "");
+                Statement s = c.createStatement(); ResultSet rows = s.executeQuery("SELECT (SELECT count(*) FROM"
+                        + " yofacturo_invoice_batches) + (SELECT count(*) FROM yofacturo_batch_invoices)"
+                        + " + (SELECT count(*) FROM yampi_contacts)")) {
+            rows.next();
+            if (rows.getLong(1) != records) {
+                throw new IllegalStateException("the tables hold " + rows.getLong(1) + " rows, the sync reported "
+                        + records + " records");
+            }
+        }
     }
 
     private static double seconds(long nanos) {
