@@ -36,10 +36,11 @@ final class SinkRefusals {
         if (firstTime(run, table)) {
             SinkWriter.Refusal first = refused.get(0);
             String tenant = first.row().tenant() != null ? first.row().tenant() : Tenants.idOf(exchange);
-            LOG.warn("{} (tenant {}): the table {} refused {} record{} ({}: {}); {} pending and tried again at the "
-                    + "next poll (said once per run and table)", run != null ? run.feed() : exchange.getFromRouteId(),
+            LOG.warn("{} (tenant {}): the table {} refused {} record{} ({}: {}); {} pending and {} tried again at "
+                    + "the next poll (said once per run and table)", run != null ? run.feed() : exchange.getFromRouteId(),
                     tenant == null ? Tenants.DEFAULT : tenant, table, refused.size(), refused.size() == 1 ? "" : "s",
-                    first.row().recordId(), first.reason(), refused.size() == 1 ? "it stays" : "they stay");
+                    first.row().recordId(), first.reason(), refused.size() == 1 ? "it stays" : "they stay",
+                    refused.size() == 1 ? "is" : "are");
         }
     }
 

@@ -20,8 +20,8 @@ import org.yofacturoyampi.routes.database.PostgresDatabase;
 import org.yofacturoyampi.routes.delivery.DeliveryStateUnavailableException;
 
 /**
- * Reads and writes the sink's tables. A page's rows go in one statement, one round trip and one transaction
- * ({@code unnest} of arrays, upserted on the record's key): a row whose fingerprint the table already holds is left
+ * Reads and writes the sink's tables. A page's rows go in one transaction, one statement per table ({@code unnest}
+ * of arrays, upserted on the record's key): a row whose fingerprint the table already holds is left
  * as it is, a changed one replaces the record, counts a change and sets {@code last_changed}. When the database
  * refuses the statement for what a row holds (a constraint, a value jsonb cannot take), the page's rows are written
  * one by one so that only the rows refused stay out, each with the database's reason. A database that cannot be
@@ -57,32 +57,86 @@ final class SinkWriter {
 
     /** Writes rows of one table (the newest of each key); returns the rows refused, empty when all went in. */
     List<Refusal> write(String table, Collection<SinkRow> rows) {
-        Map<String, SinkRow> newest = new LinkedHashMap<>();
-        rows.forEach(row -> newest.put(row.tenant() + '\t' + row.place().key(), row));
+        return write(Map.of(table, List.copyOf(rows)));
+    }
+
+    /**
+     * Writes rows of several tables in one transaction, one statement per table in the map's order (the newest row of
+     * each key); returns the rows refused, empty when all went in. When the database refuses what rows hold, each row
+     * goes in alone, in the same order, and a row under which a refused row was ({@code <key>/...}: a batch whose
+     * invoice was refused) is left out too, so a batch is never in its table without its invoices.
+     */
+    List<Refusal> write(Map<String, List<SinkRow>> byTable) {
+        Map<String, Collection<SinkRow>> newest = new LinkedHashMap<>();
+        int count = 0;
+        for (Map.Entry<String, List<SinkRow>> table : byTable.entrySet()) {
+            Map<String, SinkRow> rows = new LinkedHashMap<>();
+            table.getValue().forEach(row -> rows.put(row.tenant() + '\t' + row.place().key(), row));
+            if (!rows.isEmpty()) {
+                newest.put(table.getKey(), rows.values());
+                count += rows.size();
+            }
+        }
         if (newest.isEmpty()) {
             return List.of();
         }
-        try {
-            upsert(table, newest.values());
-            return List.of();
-        } catch (SQLException e) {
-            if (!isRefusal(e)) {
-                throw unavailable(table, newest.size() + " records stay pending", e);
-            }
-        }
-        // what the page holds was refused: row by row, so that the others go in
-        List<Refusal> refused = new ArrayList<>();
-        for (SinkRow row : newest.values()) {
+        String tables = String.join(", ", newest.keySet());
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
             try {
-                upsert(table, List.of(row));
-            } catch (SQLException e) {
-                if (!isRefusal(e)) {
-                    throw unavailable(table, "records stay pending", e);
+                for (Map.Entry<String, Collection<SinkRow>> table : newest.entrySet()) {
+                    upsert(c, table.getKey(), table.getValue());
                 }
-                refused.add(new Refusal(row, PostgresDatabase.reason(e)));
+                c.commit();
+                return List.of();
+            } catch (SQLException e) {
+                rollback(c);
+                if (!isRefusal(e)) {
+                    throw unavailable(tables, count + " records stay pending", e);
+                }
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw unavailable(tables, count + " records stay pending", e);
+        }
+        return oneByOne(newest);
+    }
+
+    /** What the database refused, row by row: the others go in. */
+    private List<Refusal> oneByOne(Map<String, Collection<SinkRow>> newest) {
+        List<Refusal> refused = new ArrayList<>();
+        Set<String> refusedKeys = new HashSet<>();
+        for (Map.Entry<String, Collection<SinkRow>> table : newest.entrySet()) {
+            for (SinkRow row : table.getValue()) {
+                String under = row.tenant() + '\t' + row.place().key();
+                if (refusedKeys.contains(under)) {
+                    refused.add(new Refusal(row, "a record under it was refused"));
+                    continue;
+                }
+                try (Connection c = dataSource.getConnection()) {
+                    upsert(c, table.getKey(), List.of(row));
+                } catch (SQLException e) {
+                    if (!isRefusal(e)) {
+                        throw unavailable(table.getKey(), "records stay pending", e);
+                    }
+                    refused.add(new Refusal(row, PostgresDatabase.reason(e)));
+                    int slash = row.place().key().indexOf('/');
+                    if (slash > 0) {
+                        refusedKeys.add(row.tenant() + '\t' + row.place().key().substring(0, slash));
+                    }
+                }
             }
         }
         return refused;
+    }
+
+    private static void rollback(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException e) {
+            // the connection is broken: nothing was committed
+        }
     }
 
     /** The fingerprints the table holds for these keys of a tenant. */
@@ -139,9 +193,8 @@ final class SinkWriter {
         }
     }
 
-    private void upsert(String table, Collection<SinkRow> rows) throws SQLException {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement s = c.prepareStatement(String.format(UPSERT, table))) {
+    private static void upsert(Connection c, String table, Collection<SinkRow> rows) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(String.format(UPSERT, table))) {
             List<Array> arrays = List.of(
                     c.createArrayOf("varchar", rows.stream().map(SinkRow::tenant).toArray()),
                     c.createArrayOf("varchar", rows.stream().map(r -> r.place().key()).toArray()),
@@ -167,7 +220,10 @@ final class SinkWriter {
     }
 
     private DeliveryStateUnavailableException unavailable(String table, String what, SQLException e) {
+        String driver = e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse("").trim();
+        String root = PostgresDatabase.reason(e);
         return new DeliveryStateUnavailableException("the table sink database " + database
-                + " cannot be reached (table " + table + ": " + what + "): " + PostgresDatabase.reason(e));
+                + " cannot be reached (table " + table + ": " + what + "): "
+                + (driver.isEmpty() || driver.equals(root) ? root : driver + " (" + root + ")"));
     }
 }

@@ -24,7 +24,8 @@ import org.yofacturoyampi.routes.trigger.SyncReport;
  * <p>
  * A record's row is stashed by {@link TableSinkRow} (the feed's downstream) and joins its page's rows when Camel's
  * idempotent consumer adds the record, after all the record takes went through (a batch's invoices, a conversation's
- * messages); the page's rows are written in one statement at the page's end ({@link TableSinkFlush}). Checking costs
+ * messages); the page's rows are written at the page's end in one transaction, a page of batches with the invoices
+ * of its batches ({@link TableSinkFlush}). Checking costs
  * one query per page ({@link PageIds}, as the cluster's state does), and none for the invoices of a batch that has
  * none in the table (one query per page of batches says which have).
  */

@@ -1,9 +1,9 @@
 package org.yofacturoyampi.routes.sink;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.ArrayList;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -12,9 +12,11 @@ import org.yofacturoyampi.routes.paging.PageIds;
 import org.yofacturoyampi.routes.trigger.SyncReport;
 
 /**
- * The end of a page (bean {@code tableSinkFlush}, after each page's split in the routes): the rows of the records the
- * page delivered go into their table in one statement, which is also their mark. A table that cannot be reached leaves
- * the page's records pending and ends the run (in one line); rows refused stay pending and are said once per run.
+ * The end of a page (bean {@code tableSinkFlush}, after each page's split in the routes). A page of records goes into
+ * its tables in one transaction, one statement per table: the rows of the pages under its records first (a page of
+ * batches: the invoices of its batches), then its own, each row also its record's mark. A page under another page's
+ * record (a batch's invoices) leaves its rows to the page above. A database that cannot be reached leaves the page's
+ * records pending and ends the run (in one line); rows refused stay pending and are said once per run and table.
  */
 final class TableSinkFlush implements Processor {
 
@@ -31,40 +33,33 @@ final class TableSinkFlush implements Processor {
     @Override
     public void process(Exchange exchange) {
         PageIds page = exchange.getVariable(PageIds.VARIABLE, PageIds.class);
-        List<SinkRow> rows = pageRows.take(page);
+        if (page == null) {
+            return;
+        }
+        if (page.parent() != null) {
+            pageRows.moveToParent(page);
+            return;
+        }
+        PageRows.Rows rows = pageRows.take(page);
         if (rows.isEmpty()) {
             return;
         }
         Map<String, List<SinkRow>> byTable = new LinkedHashMap<>();
-        rows.forEach(row -> byTable.computeIfAbsent(row.table(), t -> new ArrayList<>()).add(row));
-        for (Map.Entry<String, List<SinkRow>> table : byTable.entrySet()) {
-            List<SinkWriter.Refusal> refused;
-            try {
-                refused = writer.write(table.getKey(), table.getValue());
-            } catch (DeliveryStateUnavailableException e) {
-                SyncReport run = SyncReport.of(exchange);
-                if (run != null) {
-                    run.abandon(e);
-                }
-                throw e;
+        for (List<SinkRow> part : List.of(rows.children(), rows.own())) {
+            part.forEach(row -> byTable.computeIfAbsent(row.table(), t -> new ArrayList<>()).add(row));
+        }
+        List<SinkWriter.Refusal> refused;
+        try {
+            refused = writer.write(byTable);
+        } catch (DeliveryStateUnavailableException e) {
+            SyncReport run = SyncReport.of(exchange);
+            if (run != null) {
+                run.abandon(e);
             }
-            refusals.report(exchange, table.getKey(), refused);
-            childrenWritten(page, table.getKey(), table.getValue(), refused);
+            throw e;
         }
-    }
-
-    /** Invoices went in: the page of batches above knows their batches have rows now (no lookup skipped wrongly). */
-    private static void childrenWritten(PageIds page, String table, List<SinkRow> rows,
-            List<SinkWriter.Refusal> refused) {
-        if (page.parent() == null) {
-            return;
-        }
-        List<SinkRow> out = refused.stream().map(SinkWriter.Refusal::row).toList();
-        for (SinkRow row : rows) {
-            int slash = row.place().key().indexOf('/');
-            if (slash > 0 && !out.contains(row)) {
-                page.parent().childMarked(SinkTables.scope(row.tenant(), table), row.place().key().substring(0, slash));
-            }
-        }
+        Map<String, List<SinkWriter.Refusal>> refusedByTable = new LinkedHashMap<>();
+        refused.forEach(r -> refusedByTable.computeIfAbsent(r.row().table(), t -> new ArrayList<>()).add(r));
+        refusedByTable.forEach((table, list) -> refusals.report(exchange, table, list));
     }
 }

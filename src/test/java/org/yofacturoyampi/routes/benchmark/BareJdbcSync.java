@@ -20,10 +20,11 @@ import org.yofacturoyampi.routes.delivery.SafeFileName;
 
 /**
  * The table sink's baseline: the walk of {@link BareHttpClientSync} with every page's records upserted into the sink's
- * tables by a bare JDBC loop, one statement per page (the batches of a page, the invoices of a batch's page, the
- * contacts of a page), the same upsert the table sink makes: key, id, parent, the record as jsonb and the SHA-256
- * fingerprint of its JSON, a row that holds the same fingerprint left as it is. One connection, autocommit; no delivery
- * state (the upsert on the record's key is all), no Camel. The tables come from the app's own migrations.
+ * tables by a bare JDBC loop, in the sink's batches: one transaction per page of batches (one statement for the
+ * invoices of its batches, one for the batches) and per page of contacts, the same upsert the table sink makes: key,
+ * id, parent, the record as jsonb and the SHA-256 fingerprint of its JSON, a row that holds the same fingerprint left
+ * as it is. One connection; no delivery state (the upsert on the record's key is all), no Camel. The tables come from
+ * the app's own migrations.
  */
 final class BareJdbcSync implements AutoCloseable {
 
@@ -44,6 +45,7 @@ final class BareJdbcSync implements AutoCloseable {
                 .locations("classpath:db/sink").table("yyr_sink_schema_history").load().migrate();
         this.http = new BareHttpClientSync(baseUrl);
         this.connection = DriverManager.getConnection(databaseUrl, BenchSchema.USER, "");
+        connection.setAutoCommit(false);
     }
 
     /** Invoice batches and their invoices into their tables; returns the records written. */
@@ -53,33 +55,34 @@ final class BareJdbcSync implements AutoCloseable {
         for (int page = 1; ; page++) {
             JsonNode answer = http.yofacturoPage("/api/v1/invoice_batches", page, bearer);
             List<Row> batches = new ArrayList<>();
+            List<Row> invoices = new ArrayList<>();
             for (JsonNode batch : answer.path("data")) {
-                records += invoicesOf(batch.path("id"), bearer);
+                invoicesOf(batch.path("id"), bearer, invoices);
                 batches.add(row(SafeFileName.ofJson(batch.path("id")), batch.path("id").asText(), null, batch));
             }
+            // the page's invoices, then its batches, in one transaction
+            upsert("yofacturo_batch_invoices", invoices);
             upsert("yofacturo_invoice_batches", batches);
-            records += batches.size();
+            connection.commit();
+            records += invoices.size() + batches.size();
             if (answer.path("meta").path("current_page").asInt() >= answer.path("meta").path("total_pages").asInt()) {
                 return records;
             }
         }
     }
 
-    private long invoicesOf(JsonNode batchId, String bearer) throws IOException, InterruptedException, SQLException {
+    private void invoicesOf(JsonNode batchId, String bearer, List<Row> invoices) throws IOException,
+            InterruptedException {
         String batchName = SafeFileName.ofJson(batchId);
-        long records = 0;
         for (int page = 1; ; page++) {
             JsonNode answer = http.yofacturoPage("/api/v1/invoice_batches/" + batchId.asText() + "/batch_invoices",
                     page, bearer);
-            List<Row> invoices = new ArrayList<>();
             for (JsonNode invoice : answer.path("data")) {
                 invoices.add(row(batchName + "/" + SafeFileName.ofJson(invoice.path("id")), invoice.path("id").asText(),
                         batchId.asText(), invoice));
             }
-            upsert("yofacturo_batch_invoices", invoices);
-            records += invoices.size();
             if (answer.path("meta").path("current_page").asInt() >= answer.path("meta").path("total_pages").asInt()) {
-                return records;
+                return;
             }
         }
     }
@@ -95,6 +98,7 @@ final class BareJdbcSync implements AutoCloseable {
                         String.valueOf(accountId), contact));
             }
             upsert("yampi_contacts", contacts);
+            connection.commit();
             records += contacts.size();
             if (contacts.isEmpty() || records >= answer.path("meta").path("count").asLong()) {
                 return records;

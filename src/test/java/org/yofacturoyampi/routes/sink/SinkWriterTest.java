@@ -2,7 +2,9 @@ package org.yofacturoyampi.routes.sink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.postgresql.ds.PGSimpleDataSource;
@@ -19,6 +21,10 @@ class SinkWriterTest {
         PostgresDatabase.migrate(source, new PostgresDatabase.Target("the table sink database", "sink", db.url(),
                 db.url(), db.user(), "", 2, SinkDatabase.MIGRATIONS, SinkDatabase.HISTORY_TABLE, "check"));
         return new SinkWriter(source, "the test database");
+    }
+
+    private static SinkRow row(String feed, String recordId, String json) {
+        return new SinkRow(SinkTables.place(feed, recordId), "default", recordId, null, json, "f", null);
     }
 
     private static SinkRow contact(String id, String json, String fingerprint) {
@@ -62,6 +68,30 @@ class SinkWriterTest {
             assertThat(refused.get(0).row().recordId()).isEqualTo("contacts/1/2");
             assertThat(refused.get(0).reason()).containsIgnoringCase("unicode");
             assertThat(db.count("SELECT count(*) FROM yampi_contacts")).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aBatchWhoseInvoiceIsRefusedStaysOutWithItAndTheRestOfThePageGoesInTogether() throws Exception {
+        try (TestDatabase db = TestDatabase.create()) {
+            SinkWriter writer = writer(db);
+            // given a page of two batches whose second batch's invoice the table refuses
+            db.execute("ALTER TABLE yofacturo_batch_invoices ADD CONSTRAINT not_this CHECK (record_key <> '2/20')");
+            Map<String, List<SinkRow>> page = new LinkedHashMap<>();
+            page.put("yofacturo_batch_invoices", List.of(row(SinkTables.BATCH_INVOICES, "1/10", "{\"id\":10}"),
+                    row(SinkTables.BATCH_INVOICES, "2/20", "{\"id\":20}")));
+            page.put("yofacturo_invoice_batches", List.of(row(SinkTables.INVOICE_BATCHES, "1", "{\"id\":1}"),
+                    row(SinkTables.INVOICE_BATCHES, "2", "{\"id\":2}")));
+
+            // when the page is written
+            List<SinkWriter.Refusal> refused = writer.write(page);
+
+            // then the refused invoice and its batch stay out; the other batch and its invoice are in
+            assertThat(refused).extracting(r -> r.row().recordId()).containsExactly("2/20", "2");
+            assertThat(refused.get(0).reason()).contains("not_this");
+            assertThat(db.count("SELECT count(*) FROM yofacturo_invoice_batches WHERE record_key = '1'")).isEqualTo(1);
+            assertThat(db.count("SELECT count(*) FROM yofacturo_invoice_batches")).isEqualTo(1);
+            assertThat(db.count("SELECT count(*) FROM yofacturo_batch_invoices")).isEqualTo(1);
         }
     }
 }

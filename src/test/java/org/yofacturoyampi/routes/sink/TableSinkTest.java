@@ -9,6 +9,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 import org.apache.logging.log4j.Level;
 import org.junit.jupiter.api.AfterEach;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.yofacturoyampi.routes.ConfigurationException;
 import org.yofacturoyampi.routes.sandbox.Sandbox;
 import org.yofacturoyampi.routes.sandbox.SandboxSettings;
+import org.yofacturoyampi.routes.sandbox.YampiSimulator;
 import org.yofacturoyampi.routes.support.LogCapture;
 import org.yofacturoyampi.routes.support.RunningApp;
 import org.yofacturoyampi.routes.support.TestDatabase;
@@ -96,6 +98,37 @@ class TableSinkTest {
             assertThat(db.count("SELECT count(*) FROM yampi_contacts")).isEqualTo(40);
             assertThat(db.count("SELECT sum(changes) FROM yampi_contacts")).isEqualTo(1);
         }
+    }
+
+    @Test
+    void conversationsAndTheirMessagesGoIntoTheirTablesAndANewMessageChangesItsConversationsRowOnce() throws Exception {
+        int allMessages = IntStream.rangeClosed(1, 60).map(YampiSimulator::generatedMessages).sum();
+        try (TestDatabase db = TestDatabase.create(); RunningApp app = app(db)
+                .property("yampi.resources", "conversations,messages").start()) {
+            // when the conversations run (the sandbox's conversation i of account 1 has the id 100000 + i)
+            assertThat(sync(app, "yampi-conversations")).contains("\"outcome\":\"ok\"");
+
+            // then each conversation and each of its messages has its row
+            assertThat(db.count("SELECT count(*) FROM yampi_conversations")).isEqualTo(60);
+            assertThat(db.count("SELECT count(*) FROM yampi_messages")).isEqualTo(allMessages);
+            assertThat(db.count("SELECT count(*) FROM yampi_messages WHERE parent_id = '100003'"
+                    + " AND record_key LIKE '1/100003/%'")).isEqualTo(YampiSimulator.generatedMessages(3));
+
+            // when a customer writes in conversation 3, and the conversations run again
+            sandbox.yampi().addMessage(1, 100003, "hello");
+            assertThat(sync(app, "yampi-conversations")).contains("\"outcome\":\"ok\"");
+
+            // then the new message has its row, and the conversation's row one change; nothing else changed
+            assertThat(db.count("SELECT count(*) FROM yampi_messages")).isEqualTo(allMessages + 1);
+            assertThat(db.count("SELECT count(*) FROM yampi_messages WHERE record->>'content' = 'hello'")).isEqualTo(1);
+            assertThat(db.count("SELECT changes FROM yampi_conversations WHERE id = '100003'")).isEqualTo(1);
+            assertThat(db.count("SELECT sum(changes) FROM yampi_conversations")).isEqualTo(1);
+            assertThat(db.count("SELECT sum(changes) FROM yampi_messages")).isZero();
+        }
+    }
+
+    private static String sync(RunningApp app, String feed) throws Exception {
+        return app.syncOverHttp("{\"feed\": \"" + feed + "\"}").body();
     }
 
     @Test
