@@ -23,11 +23,19 @@ final class TableSinkFlush implements Processor {
     private final PageRows pageRows;
     private final SinkWriter writer;
     private final SinkRefusals refusals;
+    private final boolean withParentPage;
 
-    TableSinkFlush(PageRows pageRows, SinkWriter writer, SinkRefusals refusals) {
+    /**
+     * @param withParentPage whether a page under another page's record goes with that page: only when the records of
+     *                       the page above go into tables too (batches and their invoices). Otherwise the page above
+     *                       marks its records in the usual state as it goes, so a page under it is written at its own
+     *                       end, before the record above it is marked.
+     */
+    TableSinkFlush(PageRows pageRows, SinkWriter writer, SinkRefusals refusals, boolean withParentPage) {
         this.pageRows = pageRows;
         this.writer = writer;
         this.refusals = refusals;
+        this.withParentPage = withParentPage;
     }
 
     @Override
@@ -36,7 +44,7 @@ final class TableSinkFlush implements Processor {
         if (page == null) {
             return;
         }
-        if (page.parent() != null) {
+        if (page.parent() != null && withParentPage) {
             pageRows.moveToParent(page);
             return;
         }
@@ -61,5 +69,10 @@ final class TableSinkFlush implements Processor {
         Map<String, List<SinkWriter.Refusal>> refusedByTable = new LinkedHashMap<>();
         refused.forEach(r -> refusedByTable.computeIfAbsent(r.row().table(), t -> new ArrayList<>()).add(r));
         refusedByTable.forEach((table, list) -> refusals.report(exchange, table, list));
+        if (page.parent() != null && !refused.isEmpty()) {
+            // the record above (a batch, marked in the usual state) must stay pending with its refused record
+            throw new TableRefusedException(refused.size() + " of its records were refused by the table "
+                    + refused.get(0).row().table() + ": " + refused.get(0).reason());
+        }
     }
 }

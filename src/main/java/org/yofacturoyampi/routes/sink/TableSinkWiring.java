@@ -49,7 +49,8 @@ public final class TableSinkWiring extends MainListenerSupport {
         SinkWriter writer = new SinkWriter(dataSource, settings.urlForMessages());
         PageRows pageRows = new PageRows();
         SinkRefusals refusals = new SinkRefusals();
-        registry.bind(FLUSH, new TableSinkFlush(pageRows, writer, refusals));
+        registry.bind(FLUSH, new TableSinkFlush(pageRows, writer, refusals,
+                settings.sinks(SinkTables.INVOICE_BATCHES) && settings.sinks(SinkTables.BATCH_INVOICES)));
         DeliveryStates usual = DeliveryStates.in(registry);
         registry.unbind(DeliveryStates.NAME); // one binding of the name: the cluster's, if any, is in 'usual'
         DeliveryStates tables = (tenant, feed, file) -> settings.sinks(feed)

@@ -76,6 +76,23 @@ class TableSinkTest {
     }
 
     @Test
+    void onlyTheKindsSinkDatabaseFeedsNamesGoIntoTablesTheOthersToTheirDownstream() throws Exception {
+        try (TestDatabase db = TestDatabase.create(); RunningApp app = app(db)
+                .property("sink.database-feeds", "yofacturo-batch-invoices").start()) {
+            // when the batches run with only their invoices sinking to a table
+            assertThat(sync(app, "yofacturo-invoice-batches")).contains("\"outcome\":\"ok\"");
+
+            // then the invoices are rows, the batches files (each marked only once its invoices were committed)
+            assertThat(db.count("SELECT count(*) FROM yofacturo_batch_invoices")).isEqualTo(60);
+            assertThat(db.count("SELECT count(*) FROM yofacturo_invoice_batches")).isZero();
+            try (var files = Files.list(work.resolve("out/yofacturo/invoice-batches"))) {
+                assertThat(files.count()).isEqualTo(30);
+            }
+            assertThat(sync(app, "yofacturo-invoice-batches")).contains("\"delivered_total\":0");
+        }
+    }
+
+    @Test
     void aChangedRecordReplacesItsRowWhichCountsTheChange() throws Exception {
         try (TestDatabase db = TestDatabase.create(); RunningApp app = app(db).start()) {
             app.syncOverHttp("{\"feed\": \"yampi-contacts\"}");
