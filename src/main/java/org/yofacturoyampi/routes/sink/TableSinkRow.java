@@ -18,7 +18,7 @@ import org.yofacturoyampi.routes.tenant.Tenants;
  * once it is accepted): its row is written at once, one statement per message, and a message written again after a
  * crash changes nothing (the row already holds its fingerprint).
  */
-public final class TableSinkRow implements Processor {
+final class TableSinkRow implements Processor {
 
     private final String feed;
     private final SinkWriter writer;

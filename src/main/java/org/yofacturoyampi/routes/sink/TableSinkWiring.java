@@ -1,10 +1,12 @@
 package org.yofacturoyampi.routes.sink;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 import com.zaxxer.hikari.HikariDataSource;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Processor;
+import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.MainListenerSupport;
 import org.apache.camel.spi.CamelEvent;
@@ -29,11 +31,14 @@ public final class TableSinkWiring extends MainListenerSupport {
     /** The page-end step the routes call after each page's split. */
     public static final String FLUSH = "tableSinkFlush";
     private static final Logger LOG = LoggerFactory.getLogger(TableSinkWiring.class);
-    /** Per record kind: the property of its downstream, its environment variable, and the bean that takes its rows. */
-    private static final Map<String, String[]> DOWNSTREAMS = Map.of(
-            SinkTables.INVOICE_BATCHES, new String[] {"yofacturo.invoice-batches-to", "tableSinkInvoiceBatches"},
-            SinkTables.BATCH_INVOICES, new String[] {"yofacturo.batch-invoices-to", "tableSinkBatchInvoices"},
-            SinkTables.YAMPI, new String[] {"yampi.to", "tableSinkYampi"});
+    /** Per record kind: the property of its downstream. */
+    private static final Map<String, String> DOWNSTREAMS = Map.of(
+            SinkTables.INVOICE_BATCHES, "yofacturo.invoice-batches-to",
+            SinkTables.BATCH_INVOICES, "yofacturo.batch-invoices-to",
+            SinkTables.YAMPI, "yampi.to");
+
+    /** The downstreams of the kinds that go into tables, each a direct: route calling its {@link TableSinkRow}. */
+    private final Map<String, TableSinkRow> rows = new LinkedHashMap<>();
 
     @Override
     public void beforeConfigure(BaseMainSupport main) {
@@ -59,10 +64,9 @@ public final class TableSinkWiring extends MainListenerSupport {
         registry.bind(DeliveryStates.NAME, DeliveryStates.class, tables);
         PropertiesComponent properties = context.getPropertiesComponent();
         for (String feed : settings.feeds()) {
-            String property = DOWNSTREAMS.get(feed)[0];
-            String bean = DOWNSTREAMS.get(feed)[1];
-            registry.bind(bean, new TableSinkRow(feed, writer));
-            String uri = "bean:" + bean;
+            String property = DOWNSTREAMS.get(feed);
+            String uri = uri(feed);
+            rows.put(uri, new TableSinkRow(feed, writer));
             properties.addOverrideProperty(property, uri);
             // an environment variable wins over an override: one set for this feed would send it elsewhere
             if (!uri.equals(properties.resolveProperty(property).orElse(""))) {
@@ -74,6 +78,33 @@ public final class TableSinkWiring extends MainListenerSupport {
         }
         LOG.info("Table sink: {} records into tables of {}", String.join(", ", settings.feeds()),
                 settings.urlForMessages());
+    }
+
+    /**
+     * The downstreams: a direct: route per kind of record calling its row stash, a plain processor (a bean: endpoint
+     * would bind a method per record). No error handler: a failure goes back to the delivery, which leaves the record
+     * pending and says so.
+     */
+    @Override
+    public void afterConfigure(BaseMainSupport main) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        try {
+            main.getCamelContext().addRoutes(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    rows.forEach((uri, row) -> from(uri).routeId(uri.substring("direct:".length()))
+                            .errorHandler(noErrorHandler()).process(row));
+                }
+            });
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot add the table sink's routes: " + e.getMessage(), e);
+        }
+    }
+
+    private static String uri(String feed) {
+        return "direct:table-sink-" + feed;
     }
 
     /** Once everything stopped (the last pages written), the pool closes. */
