@@ -15,6 +15,7 @@ import org.yofacturoyampi.routes.ConfigurationException;
 import org.yofacturoyampi.routes.OutOfMemoryExit;
 import org.yofacturoyampi.routes.cluster.ClusterWiring;
 import org.yofacturoyampi.routes.metrics.FeedMetrics;
+import org.yofacturoyampi.routes.sink.TableSinkWiring;
 import org.yofacturoyampi.routes.trigger.FeedRuns;
 
 /** Starts the routes: {@code java -jar target/yofacturo-yampi-routes.jar [--sandbox]}. */
@@ -103,6 +104,8 @@ public final class Application {
         }
         // first: the wirings below find the cluster's database in the registry when cluster mode is on
         main.addMainListener(new ClusterWiring());
+        // second: the table sink's delivery states go over the cluster's (or the files'), before the feeds make theirs
+        main.addMainListener(new TableSinkWiring());
         FeedMetrics metrics = new FeedMetrics(main::getCamelContext);
         FeedRuns feeds = new FeedRuns(new ObjectMapper(), Clock.systemUTC(), metrics::record);
         main.addMainListener(new RuntimeWiring(feeds, metrics));

@@ -45,15 +45,10 @@ final class BareHttpClientSync {
 
     /** Invoice batches and their invoices; returns the records counted. */
     long invoiceBatches(String apiKey) throws IOException, InterruptedException {
-        HttpRequest session = HttpRequest.newBuilder(URI.create(baseUrl + "/api/v1/auth/sessions"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(
-                        json.createObjectNode().put("api_key", apiKey))))
-                .build();
-        String bearer = "Bearer " + get(session).path("session_token").asText();
+        String bearer = session(apiKey);
         long records = 0;
         for (int page = 1; ; page++) {
-            JsonNode answer = get(yofacturoPage("/api/v1/invoice_batches", page, bearer));
+            JsonNode answer = yofacturoPage("/api/v1/invoice_batches", page, bearer);
             for (JsonNode batch : answer.path("data")) {
                 records++;
                 write(batch, "yofacturo/invoice-batches");
@@ -65,10 +60,25 @@ final class BareHttpClientSync {
         }
     }
 
+    /** One sessions call: the Authorization header's value. */
+    String session(String apiKey) throws IOException, InterruptedException {
+        HttpRequest session = HttpRequest.newBuilder(URI.create(baseUrl + "/api/v1/auth/sessions"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(
+                        json.createObjectNode().put("api_key", apiKey))))
+                .build();
+        return "Bearer " + get(session).path("session_token").asText();
+    }
+
+    /** One page of a YoFacturo list, 100 a page. */
+    JsonNode yofacturoPage(String path, int page, String bearer) throws IOException, InterruptedException {
+        return get(pageRequest(path, page, bearer));
+    }
+
     private long invoicesOf(long batchId, String bearer) throws IOException, InterruptedException {
         long records = 0;
         for (int page = 1; ; page++) {
-            JsonNode answer = get(yofacturoPage("/api/v1/invoice_batches/" + batchId + "/batch_invoices", page, bearer));
+            JsonNode answer = yofacturoPage("/api/v1/invoice_batches/" + batchId + "/batch_invoices", page, bearer);
             for (JsonNode invoice : answer.path("data")) {
                 records++;
                 write(invoice, "yofacturo/batch-invoices/" + batchId);
@@ -79,7 +89,7 @@ final class BareHttpClientSync {
         }
     }
 
-    private HttpRequest yofacturoPage(String path, int page, String bearer) {
+    private HttpRequest pageRequest(String path, int page, String bearer) {
         return HttpRequest.newBuilder(URI.create(baseUrl + path + "?page=" + page + "&per_page=100"))
                 .header("Authorization", bearer)
                 .header("Accept", "application/json")
@@ -90,12 +100,7 @@ final class BareHttpClientSync {
     long contacts(String token, long accountId) throws IOException, InterruptedException {
         long records = 0;
         for (int page = 1; ; page++) {
-            HttpRequest request = HttpRequest.newBuilder(
-                            URI.create(baseUrl + "/api/v1/accounts/" + accountId + "/contacts?page=" + page))
-                    .header("api_access_token", token)
-                    .header("Accept", "application/json")
-                    .build();
-            JsonNode answer = get(request);
+            JsonNode answer = contactsPage(token, accountId, page);
             int onPage = answer.path("payload").size();
             records += onPage;
             for (JsonNode contact : answer.path("payload")) {
@@ -117,6 +122,14 @@ final class BareHttpClientSync {
         Path temp = dir.resolve(TEMP_PREFIX + name);
         Files.write(temp, json.writeValueAsBytes(record));
         Files.move(temp, dir.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** One page of a Yampi account's contacts (15 a page). */
+    JsonNode contactsPage(String token, long accountId, int page) throws IOException, InterruptedException {
+        return get(HttpRequest.newBuilder(URI.create(baseUrl + "/api/v1/accounts/" + accountId + "/contacts?page=" + page))
+                .header("api_access_token", token)
+                .header("Accept", "application/json")
+                .build());
     }
 
     private JsonNode get(HttpRequest request) throws IOException, InterruptedException {

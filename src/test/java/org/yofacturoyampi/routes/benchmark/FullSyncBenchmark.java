@@ -33,7 +33,10 @@ import org.yofacturoyampi.routes.sandbox.SandboxSettings.YampiAccount;
  *   <li>{@code routes-files}: the real routes to the default file sinks;</li>
  *   <li>{@code routes-resync}: the routes once more over the state a counting round left: nothing has changed;</li>
  *   <li>{@code routes-cluster-counting}: as routes-counting, in cluster mode on PostgreSQL (a fresh schema per round,
- *   {@link BenchSchema}); then, once, three such nodes in three JVMs on one schema syncing the same feeds at once.</li>
+ *   {@link BenchSchema}); then, once, three such nodes in three JVMs on one schema syncing the same feeds at once;</li>
+ *   <li>{@code routes-table}: the real routes into the table sink's tables (SINK_DATABASE_URL, a fresh schema per
+ *   round), against {@code baseline-jdbc}: the baseline's walk upserting each page into the same tables with a bare
+ *   JDBC loop ({@link BareJdbcSync}), target 0.8.</li>
  * </ul>
  * The memory mode syncs to the counting sink with 512 MB, then 96 MB of heap, then 96 MB and a tenth of the batches,
  * then in cluster mode with 96 MB; then, against a sandbox of its own, a sync that leaves {@code bench.state-records}
@@ -46,12 +49,12 @@ import org.yofacturoyampi.routes.sandbox.SandboxSettings.YampiAccount;
  * at a time ({@code routes-counting-c1}); then the bare loop and the routes again at 0 ms.
  * Prints tables and writes everything to {@code target/benchmark/full-sync.json}.
  * <p>
- * System properties: {@code bench.mode} ({@code all}, {@code throughput}, {@code memory}, {@code latency}, or
- * {@code cluster}: the cluster variants only, with routes-counting to compare them with), {@code bench.rounds} (3),
- * {@code bench.batches} (100000), {@code bench.contacts} (50000), {@code bench.latency-ms} (50),
- * {@code bench.latency-batches} (1000), {@code bench.latency-contacts} (1500), {@code bench.jvm-args} (more options
- * for the rounds' JVMs, e.g. {@code -XX:StartFlightRecording=filename=/tmp/{round}.jfr} to profile each round with
- * JFR).
+ * System properties: {@code bench.mode} ({@code all}, {@code throughput}, {@code memory}, {@code latency},
+ * {@code cluster}: the cluster variants only, with routes-counting to compare them with, or {@code table}: routes-table
+ * and baseline-jdbc, with baseline and routes-counting), {@code bench.rounds} (3), {@code bench.batches} (100000),
+ * {@code bench.contacts} (50000), {@code bench.latency-ms} (50), {@code bench.latency-batches} (1000),
+ * {@code bench.latency-contacts} (1500), {@code bench.jvm-args} (more options for the rounds' JVMs, e.g.
+ * {@code -XX:StartFlightRecording=filename=/tmp/{round}.jfr} to profile each round with JFR).
  */
 public final class FullSyncBenchmark {
 
@@ -61,6 +64,8 @@ public final class FullSyncBenchmark {
     /** The latency mode's own Yampi account, with fewer contacts than account 1 (each page costs the latency). */
     private static final long LATENCY_ACCOUNT = 2;
     private static final String CLUSTER = "routes-cluster-counting";
+    /** The table sink and its bare JDBC baseline: each round on a fresh schema. */
+    private static final List<String> TABLE = List.of("baseline-jdbc", "routes-table");
     private static final int CLUSTER_NODES = 3;
     private static final String STATE = "routes-state";
     /** Batches of 99 invoices: one invoices page each (100 a page), so the records, not the requests, dominate. */
@@ -94,9 +99,9 @@ public final class FullSyncBenchmark {
         int latencyMillis = Integer.getInteger("bench.latency-ms", 50);
         int latencyBatches = Integer.getInteger("bench.latency-batches", 1_000);
         int latencyContacts = Integer.getInteger("bench.latency-contacts", 1_500);
-        if (!List.of("all", "throughput", "memory", "cluster", "latency").contains(mode) || rounds < 1 || batches < 10
-                || contacts < 1 || latencyMillis < 1 || latencyBatches < 10 || latencyContacts < 1) {
-            System.err.println("bench.mode must be all, throughput, memory, cluster or latency; bench.rounds >= 1, "
+        if (!List.of("all", "throughput", "memory", "cluster", "table", "latency").contains(mode) || rounds < 1
+                || batches < 10 || contacts < 1 || latencyMillis < 1 || latencyBatches < 10 || latencyContacts < 1) {
+            System.err.println("bench.mode must be all, throughput, memory, cluster, table or latency; bench.rounds >= 1, "
                     + "bench.batches >= 10, bench.contacts >= 1, bench.latency-ms >= 1, bench.latency-batches >= 10, "
                     + "bench.latency-contacts >= 1");
             System.exit(2);
@@ -118,10 +123,10 @@ public final class FullSyncBenchmark {
                 "java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version")));
         String noCluster = BenchSchema.unavailable();
         if (noCluster != null) {
-            System.out.println("cluster variants skipped: " + noCluster + " (start it: pg_ctlcluster "
+            System.out.println("cluster and table sink variants skipped: " + noCluster + " (start it: pg_ctlcluster "
                     + "--skip-systemctl-redirect $(ls /etc/postgresql) main start)");
             report.put("cluster_skipped", noCluster);
-            if (mode.equals("cluster")) {
+            if (mode.equals("cluster") || mode.equals("table")) {
                 return; // nothing else to run: the line above says why
             }
         }
@@ -130,6 +135,11 @@ public final class FullSyncBenchmark {
             bench.warmUp();
             if (mode.equals("latency")) {
                 report.put("latency", bench.latency(rounds, latencyBatches, latencyContacts, latencyMillis));
+            } else if (mode.equals("table")) {
+                // with baseline and routes-counting: what the routes cost over a bare loop at this moment, without a table
+                List<String> variants = new ArrayList<>(List.of("baseline", "routes-counting"));
+                variants.addAll(TABLE);
+                report.put("throughput", bench.throughput(rounds, batches, contacts, variants, false));
             } else if (mode.equals("cluster")) {
                 report.put("throughput", bench.throughput(rounds, batches, contacts,
                         List.of("routes-counting", CLUSTER), false));
@@ -140,6 +150,7 @@ public final class FullSyncBenchmark {
                     List<String> variants = new ArrayList<>(VARIANTS);
                     if (bench.cluster) {
                         variants.add(CLUSTER);
+                        variants.addAll(TABLE);
                     }
                     report.put("throughput", bench.throughput(rounds, batches, contacts, variants, true));
                     if (bench.cluster) {
@@ -198,13 +209,17 @@ public final class FullSyncBenchmark {
 
         List<Map<String, Object>> summary = new ArrayList<>();
         byVariant.forEach((variant, runs) -> summary.add(summarise(variant, runs)));
-        double counting = median(byVariant.get("routes-counting"), "records_per_s");
+        double counting = byVariant.containsKey("routes-counting")
+                ? median(byVariant.get("routes-counting"), "records_per_s") : 0;
         Map<String, Object> ratios = new LinkedHashMap<>();
         Map<String, Object> targets = new LinkedHashMap<>();
         if (byVariant.containsKey("baseline")) {
             double baseline = median(byVariant.get("baseline"), "records_per_s");
             ratios.put("routes-counting/baseline", ratio(counting, baseline));
-            ratios.put("routes-files/baseline", ratio(median(byVariant.get("routes-files"), "records_per_s"), baseline));
+            if (byVariant.containsKey("routes-files")) {
+                ratios.put("routes-files/baseline", ratio(median(byVariant.get("routes-files"), "records_per_s"),
+                        baseline));
+            }
             targets.put("throughput ratio routes-counting/baseline >= 0.9",
                     (double) ratios.get("routes-counting/baseline") >= 0.9);
         }
@@ -219,6 +234,12 @@ public final class FullSyncBenchmark {
             ratios.put(CLUSTER + "/routes-counting", ratio(median(byVariant.get(CLUSTER), "records_per_s"), counting));
             targets.put("throughput ratio " + CLUSTER + "/routes-counting >= 0.8",
                     (double) ratios.get(CLUSTER + "/routes-counting") >= 0.8);
+        }
+        if (byVariant.containsKey("routes-table")) {
+            ratios.put("routes-table/baseline-jdbc", ratio(median(byVariant.get("routes-table"), "records_per_s"),
+                    median(byVariant.get("baseline-jdbc"), "records_per_s")));
+            targets.put("throughput ratio routes-table/baseline-jdbc >= 0.8",
+                    (double) ratios.get("routes-table/baseline-jdbc") >= 0.8);
         }
         long listCalls = ceil(batches, PER_PAGE);
         targets.put("every full sync: " + listCalls + " batch list calls and exactly 1 sessions call",
@@ -535,7 +556,7 @@ public final class FullSyncBenchmark {
      * is added to what the round says.
      */
     private Map<String, Object> run(String variant, String xmx, Path work) throws Exception {
-        if (!variant.startsWith("routes-cluster")) {
+        if (!variant.startsWith("routes-cluster") && !TABLE.contains(variant)) {
             return run(variant, xmx, work, null);
         }
         try (BenchSchema schema = BenchSchema.create()) {
@@ -564,7 +585,10 @@ public final class FullSyncBenchmark {
         return run;
     }
 
-    /** Starts one round's JVM: {@link SyncRound} with this variant, heap and work folder, its output to {@code log}. */
+    /**
+     * Starts one round's JVM: {@link SyncRound} with this variant, heap and work folder (and database: the cluster's,
+     * or the table sink's), its output to {@code log}.
+     */
     private Process launch(String variant, String xmx, Path work, String clusterUrl, Path log) throws IOException {
         Files.createDirectories(work);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();

@@ -21,9 +21,9 @@ import org.yofacturoyampi.routes.trigger.FeedRuns;
 /**
  * Ours: the real application (config/application.properties, routes/*.yaml) started as {@code --once} starts it
  * (no schedules, no inbound folders, no HTTP server), then a full sync of each feed through {@code direct:sync},
- * exactly as a trigger runs it, the feeds side by side as {@code --once} runs them. The sink is either a Camel endpoint that only counts ({@code mock:} keeping no
- * exchange) or the default file sinks. With a cluster database it runs in cluster mode (delivery state, sessions and
- * feed locks in PostgreSQL).
+ * exactly as a trigger runs it, the feeds side by side as {@code --once} runs them. The sink is either a Camel
+ * endpoint that only counts ({@code mock:} keeping no exchange), the default file sinks, or the table sink. With a
+ * cluster database it runs in cluster mode (delivery state, sessions and feed locks in PostgreSQL).
  */
 final class RoutesSync implements AutoCloseable {
 
@@ -38,14 +38,13 @@ final class RoutesSync implements AutoCloseable {
     private final Main main;
     private final ObjectMapper json = new ObjectMapper();
 
-    /** @param clusterUrl the cluster database (a JDBC URL to PostgreSQL) for cluster mode, or null for the default */
-    RoutesSync(String baseUrl, String apiKey, String yampiToken, Path workDir, boolean countingSink, String clusterUrl) {
-        this(baseUrl, apiKey, yampiToken, workDir, countingSink, clusterUrl, Map.of());
-    }
-
-    /** @param more settings of the round's own, over the ones above (another account, another concurrency) */
+    /**
+     * @param clusterUrl the cluster database (a JDBC URL to PostgreSQL) for cluster mode, or null for the default
+     * @param sinkUrl    the table sink's database: records go into its tables (alerts to a counting sink), or null
+     * @param more       settings of the round's own, over the ones above (another account, another concurrency)
+     */
     RoutesSync(String baseUrl, String apiKey, String yampiToken, Path workDir, boolean countingSink, String clusterUrl,
-            Map<String, String> more) {
+            String sinkUrl, Map<String, String> more) {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("output-dir", workDir.resolve("out").toString());
         p.put("state-dir", workDir.resolve("state").toString());
@@ -62,6 +61,11 @@ final class RoutesSync implements AutoCloseable {
             p.put("yofacturo.batch-invoices-to", COUNTING.formatted("batch-invoices"));
             p.put("yofacturo.alerts-to", COUNTING.formatted("alerts"));
             p.put("yampi.to", COUNTING.formatted("yampi"));
+        }
+        if (sinkUrl != null) {
+            p.put("sink.database-url", sinkUrl);
+            p.put("sink.database-user", BenchSchema.USER);
+            p.put("yofacturo.alerts-to", COUNTING.formatted("alerts"));
         }
         if (clusterUrl != null) {
             p.put("cluster.database-url", clusterUrl);

@@ -1,6 +1,11 @@
 package org.yofacturoyampi.routes.benchmark;
 
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -13,12 +18,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * <p>
  * {@code java ... SyncRound <variant> <sandbox base URL> <work dir> <api key> <yampi token> [<cluster database URL>]},
  * variant one of {@code baseline}, {@code baseline-files} (the baseline also writing every record to a file, as the
- * routes' file sinks do), {@code routes-counting}, {@code routes-counting-c1} (counting, one request at a time per
- * organisation and token), {@code routes-files}, {@code routes-resync} (counting, over the state a previous round
- * left in the work dir), {@code routes-state} (counting, then the heap the app holds at the sync's end and what the
- * delivery state it left costs per record: {@link StateFootprint}), or {@code routes-cluster-counting} (counting, in
- * cluster mode on the database given). The
- * system property {@value #ACCOUNT_PROPERTY} names the Yampi account whose contacts are walked (1).
+ * routes' file sinks do), {@code baseline-jdbc} (the baseline, upserting each page into the table sink's tables of
+ * the database given: {@link BareJdbcSync}), {@code routes-counting}, {@code routes-counting-c1} (counting, one
+ * request at a time per organisation and token), {@code routes-files}, {@code routes-resync} (counting, over the
+ * state a previous round left in the work dir), {@code routes-state} (counting, then the heap the app holds at the
+ * sync's end and what the delivery state it left costs per record: {@link StateFootprint}),
+ * {@code routes-cluster-counting} (counting, in cluster mode on the database given) or {@code routes-table} (the
+ * table sink into the database given). The system property {@value #ACCOUNT_PROPERTY} names the Yampi account whose
+ * contacts are walked (1).
  */
 public final class SyncRound {
 
@@ -34,7 +41,9 @@ public final class SyncRound {
         Path workDir = Path.of(args[2]);
         String apiKey = args[3];
         String yampiToken = args[4];
-        String clusterUrl = variant.startsWith("routes-cluster") ? args[5] : null;
+        String databaseUrl = args.length > 5 ? args[5] : null;
+        String clusterUrl = variant.startsWith("routes-cluster") ? databaseUrl : null;
+        String sinkUrl = variant.equals("routes-table") ? databaseUrl : null;
         // the Yampi account whose contacts are walked (the latency mode has one of its own, smaller)
         long account = Long.getLong(ACCOUNT_PROPERTY, 1);
         Map<String, Object> result = new LinkedHashMap<>();
@@ -43,14 +52,21 @@ public final class SyncRound {
             long records;
             long read = 0;
             double took;
-            if (variant.startsWith("baseline")) {
+            if (variant.startsWith("baseline") && !variant.equals("baseline-jdbc")) {
                 long started = System.nanoTime();
                 BareHttpClientSync sync = new BareHttpClientSync(baseUrl,
                         variant.equals("baseline-files") ? workDir.resolve("out") : null);
                 records = sync.invoiceBatches(apiKey) + sync.contacts(yampiToken, account);
                 took = seconds(System.nanoTime() - started);
+            } else if (variant.equals("baseline-jdbc")) {
+                try (BareJdbcSync sync = new BareJdbcSync(baseUrl, databaseUrl)) {
+                    long started = System.nanoTime();
+                    records = sync.invoiceBatches(apiKey) + sync.contacts(yampiToken, account);
+                    took = seconds(System.nanoTime() - started);
+                }
+                checkRows(databaseUrl, records);
             } else {
-                boolean counting = !variant.equals("routes-files");
+                boolean counting = !variant.equals("routes-files") && sinkUrl == null;
                 Map<String, String> more = new LinkedHashMap<>();
                 more.put("yampi.account-ids", String.valueOf(account));
                 if (variant.endsWith("-c1")) {
@@ -60,7 +76,7 @@ public final class SyncRound {
                 }
                 long startup = System.nanoTime();
                 try (RoutesSync sync = new RoutesSync(baseUrl, apiKey, yampiToken, workDir, counting, clusterUrl,
-                        more)) {
+                        sinkUrl, more)) {
                     sync.start();
                     result.put("startup_s", seconds(System.nanoTime() - startup));
                     long started = System.nanoTime();
@@ -91,6 +107,9 @@ public final class SyncRound {
                         }
                     }
                 }
+                if (sinkUrl != null) {
+                    checkRows(sinkUrl, records);
+                }
             }
             result.put("records", records);
             if (read > 0) {
@@ -109,6 +128,20 @@ public final class SyncRound {
         result.put("peak_rss_mb", mb(MemoryWatch.peakRssBytes()));
         System.out.println(RESULT + new ObjectMapper().writeValueAsString(result));
         System.exit(0);
+    }
+
+    /** The table sink's tables hold one row per record delivered. */
+    private static void checkRows(String databaseUrl, long records) throws SQLException {
+        try (Connection c = DriverManager.getConnection(databaseUrl, BenchSchema.USER, "");
+                Statement s = c.createStatement(); ResultSet rows = s.executeQuery("SELECT (SELECT count(*) FROM"
+                        + " yofacturo_invoice_batches) + (SELECT count(*) FROM yofacturo_batch_invoices)"
+                        + " + (SELECT count(*) FROM yampi_contacts)")) {
+            rows.next();
+            if (rows.getLong(1) != records) {
+                throw new IllegalStateException("the tables hold " + rows.getLong(1) + " rows, the sync reported "
+                        + records + " records");
+            }
+        }
     }
 
     private static double seconds(long nanos) {
