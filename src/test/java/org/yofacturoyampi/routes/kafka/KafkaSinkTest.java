@@ -168,6 +168,8 @@ class KafkaSinkTest {
         RunningApp app = RunningApp.builder(work).yofacturo(sandbox.baseUrl(), settings.yofacturoApiKey())
                 .property("yofacturo.invoice-batches-to", "direct:batches-to-kafka")
                 .property("yofacturo.batch-invoices-to", kafka(invoices))
+                // one batch at a time, so that "the 4th batch" is the 4th sent and the first three were acknowledged
+                .property("yofacturo.max-concurrent-requests", "1")
                 // a record the broker does not acknowledge fails after 1.5 s instead of 30
                 .property("camel.component.kafka.delivery-timeout-ms", "1500")
                 .property("camel.component.kafka.request-timeout-ms", "1000")
