@@ -15,7 +15,7 @@
 CREATE TABLE yofacturo_invoice_batches
 (
     tenant       VARCHAR(100) NOT NULL,
-    record_key   VARCHAR(400) NOT NULL,
+    record_key   VARCHAR(400) COLLATE "C" NOT NULL,
     id           TEXT         NOT NULL,
     parent_id    TEXT,
     record       JSONB        NOT NULL,
@@ -28,7 +28,7 @@ CREATE TABLE yofacturo_invoice_batches
 CREATE TABLE yofacturo_batch_invoices
 (
     tenant       VARCHAR(100) NOT NULL,
-    record_key   VARCHAR(400) NOT NULL,
+    record_key   VARCHAR(400) COLLATE "C" NOT NULL,
     id           TEXT         NOT NULL,
     parent_id    TEXT,
     record       JSONB        NOT NULL,
@@ -41,7 +41,7 @@ CREATE TABLE yofacturo_batch_invoices
 CREATE TABLE yampi_account
 (
     tenant       VARCHAR(100) NOT NULL,
-    record_key   VARCHAR(400) NOT NULL,
+    record_key   VARCHAR(400) COLLATE "C" NOT NULL,
     id           TEXT         NOT NULL,
     parent_id    TEXT,
     record       JSONB        NOT NULL,
@@ -54,7 +54,7 @@ CREATE TABLE yampi_account
 CREATE TABLE yampi_conversations
 (
     tenant       VARCHAR(100) NOT NULL,
-    record_key   VARCHAR(400) NOT NULL,
+    record_key   VARCHAR(400) COLLATE "C" NOT NULL,
     id           TEXT         NOT NULL,
     parent_id    TEXT,
     record       JSONB        NOT NULL,
@@ -67,7 +67,7 @@ CREATE TABLE yampi_conversations
 CREATE TABLE yampi_contacts
 (
     tenant       VARCHAR(100) NOT NULL,
-    record_key   VARCHAR(400) NOT NULL,
+    record_key   VARCHAR(400) COLLATE "C" NOT NULL,
     id           TEXT         NOT NULL,
     parent_id    TEXT,
     record       JSONB        NOT NULL,
@@ -80,7 +80,7 @@ CREATE TABLE yampi_contacts
 CREATE TABLE yampi_inboxes
 (
     tenant       VARCHAR(100) NOT NULL,
-    record_key   VARCHAR(400) NOT NULL,
+    record_key   VARCHAR(400) COLLATE "C" NOT NULL,
     id           TEXT         NOT NULL,
     parent_id    TEXT,
     record       JSONB        NOT NULL,
@@ -93,7 +93,7 @@ CREATE TABLE yampi_inboxes
 CREATE TABLE yampi_agents
 (
     tenant       VARCHAR(100) NOT NULL,
-    record_key   VARCHAR(400) NOT NULL,
+    record_key   VARCHAR(400) COLLATE "C" NOT NULL,
     id           TEXT         NOT NULL,
     parent_id    TEXT,
     record       JSONB        NOT NULL,
@@ -106,7 +106,7 @@ CREATE TABLE yampi_agents
 CREATE TABLE yampi_teams
 (
     tenant       VARCHAR(100) NOT NULL,
-    record_key   VARCHAR(400) NOT NULL,
+    record_key   VARCHAR(400) COLLATE "C" NOT NULL,
     id           TEXT         NOT NULL,
     parent_id    TEXT,
     record       JSONB        NOT NULL,
@@ -119,7 +119,7 @@ CREATE TABLE yampi_teams
 CREATE TABLE yampi_labels
 (
     tenant       VARCHAR(100) NOT NULL,
-    record_key   VARCHAR(400) NOT NULL,
+    record_key   VARCHAR(400) COLLATE "C" NOT NULL,
     id           TEXT         NOT NULL,
     parent_id    TEXT,
     record       JSONB        NOT NULL,
@@ -132,7 +132,7 @@ CREATE TABLE yampi_labels
 CREATE TABLE yampi_canned_responses
 (
     tenant       VARCHAR(100) NOT NULL,
-    record_key   VARCHAR(400) NOT NULL,
+    record_key   VARCHAR(400) COLLATE "C" NOT NULL,
     id           TEXT         NOT NULL,
     parent_id    TEXT,
     record       JSONB        NOT NULL,
@@ -145,7 +145,7 @@ CREATE TABLE yampi_canned_responses
 CREATE TABLE yampi_account_users
 (
     tenant       VARCHAR(100) NOT NULL,
-    record_key   VARCHAR(400) NOT NULL,
+    record_key   VARCHAR(400) COLLATE "C" NOT NULL,
     id           TEXT         NOT NULL,
     parent_id    TEXT,
     record       JSONB        NOT NULL,
@@ -158,7 +158,7 @@ CREATE TABLE yampi_account_users
 CREATE TABLE yampi_messages
 (
     tenant       VARCHAR(100) NOT NULL,
-    record_key   VARCHAR(400) NOT NULL,
+    record_key   VARCHAR(400) COLLATE "C" NOT NULL,
     id           TEXT         NOT NULL,
     parent_id    TEXT,
     record       JSONB        NOT NULL,

@@ -1,5 +1,7 @@
 package org.yofacturoyampi.routes;
 
+import java.util.concurrent.atomic.AtomicBoolean;
+
 /**
  * An {@link OutOfMemoryError} ends the process, so that a supervisor (systemd, Kubernetes) restarts it, rather than
  * leaving it half alive: a run that failed for want of memory may have left any state behind, a feed's run lock
@@ -10,6 +12,11 @@ package org.yofacturoyampi.routes;
 public final class OutOfMemoryExit {
 
     public static final int STATUS = 3;
+    /**
+     * Set by the first thread to halt: with requests side by side, several may meet the error at once, and the line is
+     * said once (the one piece of static state here: it is about the process, which ends).
+     */
+    private static final AtomicBoolean HALTING = new AtomicBoolean();
 
     private OutOfMemoryExit() {
     }
@@ -18,6 +25,9 @@ public final class OutOfMemoryExit {
     public static void ifOutOfMemory(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof OutOfMemoryError) {
+                if (!HALTING.compareAndSet(false, true)) {
+                    Runtime.getRuntime().halt(STATUS); // another thread said it and is ending the process
+                }
                 // no logging framework here: it may need memory there is none of
                 System.err.println("out of memory (" + t.getMessage() + "): the process ends with status " + STATUS
                         + " so that its supervisor restarts it; give it more heap (-Xmx) and start it with "

@@ -73,7 +73,7 @@ final class DeliveryMarkWriter extends ServiceSupport {
         }
     }
 
-    /** The fingerprints of these records that are queued or being written, newest first: what a check must see. */
+    /** The newest fingerprint queued or being written for each of these records: what a check must see. */
     Map<String, String> queued(String tenant, String feed, Iterable<String> recordIds) {
         Map<String, String> found = new LinkedHashMap<>();
         synchronized (lock) {

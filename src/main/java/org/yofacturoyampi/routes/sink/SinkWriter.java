@@ -36,10 +36,18 @@ final class SinkWriter {
             + " ON CONFLICT (tenant, record_key) DO UPDATE SET id = EXCLUDED.id, parent_id = EXCLUDED.parent_id,"
             + " record = EXCLUDED.record, fingerprint = EXCLUDED.fingerprint, last_changed = now(),"
             + " changes = r.changes + 1 WHERE r.fingerprint <> EXCLUDED.fingerprint";
-    private static final String SELECT = "SELECT record_key, fingerprint FROM %s"
-            + " WHERE tenant = ? AND record_key = ANY (?)";
-    private static final String PARENTS = "SELECT DISTINCT split_part(record_key, '/', 1) FROM %s"
-            + " WHERE tenant = ? AND split_part(record_key, '/', 1) = ANY (?)";
+    /*
+     * One primary-key probe per key (LATERAL ... LIMIT 1), and the parents by a prefix range on the primary key
+     * (record_key compares byte by byte, collation "C": '/' then '0'), so that neither depends on the table's
+     * statistics: with "record_key = ANY (?)" on a table that grew since its last ANALYZE (autovacuum off or behind),
+     * PostgreSQL reads every row of the tenant for each page (as the cluster's DatabaseDeliveryState found).
+     */
+    private static final String SELECT = "SELECT d.record_key, d.fingerprint FROM unnest(?::varchar[]) AS r(k)"
+            + " CROSS JOIN LATERAL (SELECT record_key, fingerprint FROM %s WHERE tenant = ? AND record_key = r.k"
+            + " LIMIT 1) d";
+    private static final String PARENTS = "SELECT p.k FROM unnest(?::varchar[]) AS p(k)"
+            + " CROSS JOIN LATERAL (SELECT 1 FROM %s WHERE tenant = ? AND record_key >= p.k || '/'"
+            + " AND record_key < p.k || '0' LIMIT 1) d";
     private static final String CLEAR = "DELETE FROM %s WHERE tenant = ?";
 
     private final DataSource dataSource;
@@ -145,8 +153,8 @@ final class SinkWriter {
         try (Connection c = dataSource.getConnection();
                 PreparedStatement s = c.prepareStatement(String.format(SELECT, table))) {
             Array ids = c.createArrayOf("varchar", keys.toArray());
-            s.setString(1, tenant);
-            s.setArray(2, ids);
+            s.setArray(1, ids);
+            s.setString(2, tenant);
             try (ResultSet rows = s.executeQuery()) {
                 while (rows.next()) {
                     found.put(rows.getString(1), rows.getString(2));
@@ -165,8 +173,8 @@ final class SinkWriter {
         try (Connection c = dataSource.getConnection();
                 PreparedStatement s = c.prepareStatement(String.format(PARENTS, table))) {
             Array ids = c.createArrayOf("varchar", parents.toArray());
-            s.setString(1, tenant);
-            s.setArray(2, ids);
+            s.setArray(1, ids);
+            s.setString(2, tenant);
             try (ResultSet rows = s.executeQuery()) {
                 while (rows.next()) {
                     found.add(rows.getString(1));

@@ -2,6 +2,7 @@ package org.yofacturoyampi.routes.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
@@ -58,7 +59,7 @@ class ClusterSecretsTest {
         }
         try (Stream<Path> walk = Files.walk(work)) {
             for (Path file : walk.filter(Files::isRegularFile).toList()) {
-                assertThat(Files.readString(file)).as(file.toString()).doesNotContain(PASSWORD);
+                assertThat(new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1)).as(file.toString()).doesNotContain(PASSWORD);
             }
         }
     }

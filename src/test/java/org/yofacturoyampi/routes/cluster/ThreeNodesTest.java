@@ -167,10 +167,12 @@ class ThreeNodesTest {
 
             // then another node delivers again within the failover time (plus a fire time)
             await().atMost(FAILOVER.plusSeconds(5)).until(() -> deliveries().size() > atKill);
-            // and every batch arrives, at most the one in flight at the kill twice
+            // and every batch arrives, twice at most those in flight at the kill: up to 4 batches side by side
+            // (YOFACTURO_MAX_CONCURRENT_REQUESTS), and a batch or two delivered in the last few milliseconds whose
+            // marks the node's writer had queued but not committed (DeliveryMarkWriter)
             await().atMost(Duration.ofSeconds(120)).until(() -> perBatch().size() == batches);
             Map<String, Long> perBatch = perBatch();
-            assertThat(perBatch.values().stream().filter(n -> n > 1).count()).isLessThanOrEqualTo(1);
+            assertThat(perBatch.values().stream().filter(n -> n > 1).count()).isLessThanOrEqualTo(4 + 2);
             assertThat(perBatch.values()).allMatch(n -> n <= 2);
             // and every batch is marked (the last one's mark follows its delivery by a moment)
             await().atMost(Duration.ofSeconds(10)).until(() -> db.count(
