@@ -47,6 +47,8 @@ public final class PageReader implements Processor {
     private final String recordsPointer;
     private final String idField;
     private final PagingRule paging;
+    /** {@value #MAX_PAGES_PROPERTY}, resolved at the first page read (0 until then): configuration does not change. */
+    private volatile int maxPages;
 
     /**
      * @param recordsPointer JSON pointer to the records ({@code /data}, {@code /data/payload}, {@code ""} for a bare
@@ -186,12 +188,17 @@ public final class PageReader implements Processor {
         return null;
     }
 
-    private static int maxPages(Exchange exchange) {
-        return exchange.getContext().getPropertiesComponent().resolveProperty(MAX_PAGES_PROPERTY)
-                .map(String::trim).filter(v -> !v.isEmpty()).map(Integer::valueOf).orElse(DEFAULT_MAX_PAGES);
+    private int maxPages(Exchange exchange) {
+        int resolved = maxPages;
+        if (resolved == 0) {
+            resolved = exchange.getContext().getPropertiesComponent().resolveProperty(MAX_PAGES_PROPERTY)
+                    .map(String::trim).filter(v -> !v.isEmpty()).map(Integer::valueOf).orElse(DEFAULT_MAX_PAGES);
+            maxPages = resolved;
+        }
+        return resolved;
     }
 
-    private static String capReason(Exchange exchange, int cap) {
+    private String capReason(Exchange exchange, int cap) {
         return cap < maxPages(exchange) ? "derived from the pages its first answer announced"
                 : MAX_PAGES_PROPERTY + " = " + cap + ", PAGING_MAX_PAGES";
     }

@@ -114,6 +114,11 @@ public final class TableSinkWiring extends MainListenerSupport {
 
         ClosePool(HikariDataSource dataSource) {
             this.dataSource = dataSource;
+            // the context's own events only: an exchange, step or route event for every record costs CPU for nothing
+            setIgnoreExchangeEvents(true);
+            setIgnoreStepEvents(true);
+            setIgnoreRouteEvents(true);
+            setIgnoreServiceEvents(true);
         }
 
         @Override

@@ -27,8 +27,8 @@ import org.yofacturoyampi.routes.trigger.FeedRuns;
  */
 final class RoutesSync implements AutoCloseable {
 
-    /** A mock endpoint that keeps no exchange: it counts what it receives and lets it go. */
-    static final String COUNTING = "mock:%s?retainFirst=0&retainLast=0";
+    /** A mock endpoint that keeps no exchange, nor copies one: it counts what it receives and lets it go. */
+    static final String COUNTING = "mock:%s?retainFirst=0&retainLast=0&copyOnExchange=false";
     static final List<String> FEEDS = List.of("yofacturo-invoice-batches", "yampi-contacts");
 
     /** An obviously fake cluster.secret-key, as the cluster tests use: the base64 of 32 ASCII bytes. */
