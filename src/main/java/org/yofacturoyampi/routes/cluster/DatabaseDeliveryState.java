@@ -19,11 +19,11 @@ import org.apache.camel.spi.IdempotentRepository;
 import org.apache.camel.support.service.ServiceSupport;
 import org.yofacturoyampi.routes.delivery.DeliveryKey;
 import org.yofacturoyampi.routes.delivery.DeliveryState;
+import org.yofacturoyampi.routes.delivery.FingerprintCheck;
 import org.yofacturoyampi.routes.delivery.DeliveryStateRepository;
 import org.yofacturoyampi.routes.delivery.DeliveryStateUnavailableException;
 import org.yofacturoyampi.routes.paging.OpenRecord;
 import org.yofacturoyampi.routes.paging.PageIds;
-import org.yofacturoyampi.routes.trigger.SyncReport;
 
 /**
  * The delivery state of one tenant's feed in the cluster's database (table {@code delivery_state}), behind the same
@@ -75,26 +75,13 @@ public final class DatabaseDeliveryState extends ServiceSupport implements Deliv
     @Override
     public boolean contains(Exchange exchange, String key) {
         DeliveryKey k = DeliveryKey.parse(key);
-        SyncReport run = SyncReport.of(exchange);
-        if (run != null && run.abandoned() != null) {
-            throw run.abandoned(); // nothing more goes downstream in a run that can no longer mark what it delivers
-        }
-        String previous;
-        try {
+        return FingerprintCheck.known(exchange, k, () -> {
             DeliveryStateUnavailableException marking = marks.failure();
             if (marking != null) {
                 throw marking; // the marks of what was delivered wait for the database: deliver no more meanwhile
             }
-            previous = previous(exchange, k.recordId());
-        } catch (DeliveryStateUnavailableException e) {
-            abandon(exchange, e);
-            throw e;
-        }
-        boolean known = k.fingerprint().equals(previous);
-        if (!known) {
-            exchange.setVariable(DeliveryStateRepository.CHANGE, previous == null ? "new" : "changed");
-        }
-        return known;
+            return previous(exchange, k.recordId());
+        });
     }
 
     @Override
@@ -169,13 +156,6 @@ public final class DatabaseDeliveryState extends ServiceSupport implements Deliv
     @Override
     protected void doStop() {
         // the pool is closed by ClusterWiring
-    }
-
-    private static void abandon(Exchange exchange, DeliveryStateUnavailableException why) {
-        SyncReport run = SyncReport.of(exchange);
-        if (run != null) {
-            run.abandon(why);
-        }
     }
 
     /** The fingerprint delivered for this record, from the page's one lookup when the page is known. */

@@ -9,11 +9,9 @@ import org.apache.camel.support.service.ServiceHelper;
 import org.apache.camel.support.service.ServiceSupport;
 import org.yofacturoyampi.routes.delivery.DeliveryKey;
 import org.yofacturoyampi.routes.delivery.DeliveryState;
-import org.yofacturoyampi.routes.delivery.DeliveryStateRepository;
-import org.yofacturoyampi.routes.delivery.DeliveryStateUnavailableException;
+import org.yofacturoyampi.routes.delivery.FingerprintCheck;
 import org.yofacturoyampi.routes.paging.OpenRecord;
 import org.yofacturoyampi.routes.paging.PageIds;
-import org.yofacturoyampi.routes.trigger.SyncReport;
 
 /**
  * The delivery state of a feed whose records go into tables: the table is the state. A record is delivered when its
@@ -58,24 +56,7 @@ public final class TableDeliveryState extends ServiceSupport implements Delivery
         if (place == null) {
             return others.contains(exchange, key);
         }
-        SyncReport run = SyncReport.of(exchange);
-        if (run != null && run.abandoned() != null) {
-            throw run.abandoned(); // the table cannot be reached: nothing more goes this run
-        }
-        String previous;
-        try {
-            previous = previous(exchange, place);
-        } catch (DeliveryStateUnavailableException e) {
-            if (run != null) {
-                run.abandon(e);
-            }
-            throw e;
-        }
-        boolean known = k.fingerprint().equals(previous);
-        if (!known) {
-            exchange.setVariable(DeliveryStateRepository.CHANGE, previous == null ? "new" : "changed");
-        }
-        return known;
+        return FingerprintCheck.known(exchange, k, () -> previous(exchange, place));
     }
 
     @Override
