@@ -1,12 +1,9 @@
 package org.yofacturoyampi.routes.cluster;
 
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +14,7 @@ import javax.sql.DataSource;
 import org.apache.camel.Exchange;
 import org.apache.camel.spi.IdempotentRepository;
 import org.apache.camel.support.service.ServiceSupport;
+import org.yofacturoyampi.routes.database.KeyProbe;
 import org.yofacturoyampi.routes.delivery.DeliveryKey;
 import org.yofacturoyampi.routes.delivery.DeliveryState;
 import org.yofacturoyampi.routes.delivery.FingerprintCheck;
@@ -40,18 +38,8 @@ import org.yofacturoyampi.routes.paging.PageIds;
 public final class DatabaseDeliveryState extends ServiceSupport implements DeliveryState {
 
     private static final char SEPARATOR = '\t';
-    /*
-     * One index probe per id (LATERAL ... LIMIT 1 keeps the planner from turning it into a join), not
-     * "record_id = ANY (?)": on a table whose statistics lag behind its growth (autovacuum off or behind, a feed that
-     * was empty at the last ANALYZE), PostgreSQL answers that form by reading every row of the feed.
-     */
-    static final String SELECT = "SELECT d.record_id, d.fingerprint FROM unnest(?::varchar[]) AS r(id)"
-            + " CROSS JOIN LATERAL (SELECT record_id, fingerprint FROM delivery_state"
-            + " WHERE tenant = ? AND feed = ? AND record_id = r.id LIMIT 1) d";
-    /** The parents with a child: a prefix range on the primary key ('/' then '0' in byte order, migration V13). */
-    static final String PARENTS = "SELECT p.id FROM unnest(?::varchar[]) AS p(id)"
-            + " CROSS JOIN LATERAL (SELECT 1 FROM delivery_state WHERE tenant = ? AND feed = ?"
-            + " AND record_id >= p.id || '/' AND record_id < p.id || '0' LIMIT 1) d";
+    /** Lookups of a page's records and of a page's parents, one query each (migration V13: record_id in byte order). */
+    static final KeyProbe PROBE = new KeyProbe("delivery_state", List.of("tenant", "feed"), "record_id", "fingerprint");
     private static final String UPSERT = "INSERT INTO delivery_state (tenant, feed, record_id, fingerprint)"
             + " VALUES (?, ?, ?, ?) ON CONFLICT (tenant, feed, record_id)"
             + " DO UPDATE SET fingerprint = EXCLUDED.fingerprint, delivered_at = now()"
@@ -179,17 +167,8 @@ public final class DatabaseDeliveryState extends ServiceSupport implements Deliv
      */
     private Set<String> parentsWithRows(Set<String> parentIds) {
         Set<String> found = new HashSet<>(marks.queuedParents(tenant, feed, parentIds)); // first, as in lookup
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(PARENTS)) {
-            Array ids = c.createArrayOf("varchar", parentIds.toArray());
-            s.setArray(1, ids);
-            s.setString(2, tenant);
-            s.setString(3, feed);
-            try (ResultSet rows = s.executeQuery()) {
-                while (rows.next()) {
-                    found.add(rows.getString(1));
-                }
-            }
-            ids.free();
+        try {
+            found.addAll(PROBE.parentsWithRows(dataSource, parentIds, tenant, feed));
         } catch (SQLException e) {
             throw unavailable(e);
         }
@@ -234,22 +213,11 @@ public final class DatabaseDeliveryState extends ServiceSupport implements Deliv
     }
 
     private Map<String, String> committed(Collection<String> recordIds) {
-        Map<String, String> found = new HashMap<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(SELECT)) {
-            Array ids = c.createArrayOf("varchar", recordIds.toArray());
-            s.setArray(1, ids);
-            s.setString(2, tenant);
-            s.setString(3, feed);
-            try (ResultSet rows = s.executeQuery()) {
-                while (rows.next()) {
-                    found.put(rows.getString(1), rows.getString(2));
-                }
-            }
-            ids.free();
+        try {
+            return PROBE.values(dataSource, recordIds, tenant, feed);
         } catch (SQLException e) {
             throw unavailable(e);
         }
-        return found;
     }
 
     private int update(String sql, String recordId, String fingerprint) {

@@ -3,19 +3,19 @@ package org.yofacturoyampi.routes.sink;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import javax.sql.DataSource;
 
+import org.yofacturoyampi.routes.database.KeyProbe;
 import org.yofacturoyampi.routes.database.PostgresDatabase;
 import org.yofacturoyampi.routes.delivery.DeliveryStateUnavailableException;
 
@@ -36,21 +36,10 @@ final class SinkWriter {
             + " ON CONFLICT (tenant, record_key) DO UPDATE SET id = EXCLUDED.id, parent_id = EXCLUDED.parent_id,"
             + " record = EXCLUDED.record, fingerprint = EXCLUDED.fingerprint, last_changed = now(),"
             + " changes = r.changes + 1 WHERE r.fingerprint <> EXCLUDED.fingerprint";
-    /*
-     * One primary-key probe per key (LATERAL ... LIMIT 1), and the parents by a prefix range on the primary key
-     * (record_key compares byte by byte, collation "C": '/' then '0'), so that neither depends on the table's
-     * statistics: with "record_key = ANY (?)" on a table that grew since its last ANALYZE (autovacuum off or behind),
-     * PostgreSQL reads every row of the tenant for each page (as the cluster's DatabaseDeliveryState found).
-     */
-    private static final String SELECT = "SELECT d.record_key, d.fingerprint FROM unnest(?::varchar[]) AS r(k)"
-            + " CROSS JOIN LATERAL (SELECT record_key, fingerprint FROM %s WHERE tenant = ? AND record_key = r.k"
-            + " LIMIT 1) d";
-    private static final String PARENTS = "SELECT p.k FROM unnest(?::varchar[]) AS p(k)"
-            + " CROSS JOIN LATERAL (SELECT 1 FROM %s WHERE tenant = ? AND record_key >= p.k || '/'"
-            + " AND record_key < p.k || '0' LIMIT 1) d";
     private static final String CLEAR = "DELETE FROM %s WHERE tenant = ?";
 
     private final DataSource dataSource;
+    private final Map<String, KeyProbe> probes = new ConcurrentHashMap<>();
     private final String database;
 
     /** @param database the database in messages: its URL without parameters, never a password */
@@ -149,42 +138,25 @@ final class SinkWriter {
 
     /** The fingerprints the table holds for these keys of a tenant. */
     Map<String, String> fingerprints(String table, String tenant, Collection<String> keys) {
-        Map<String, String> found = new HashMap<>();
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement s = c.prepareStatement(String.format(SELECT, table))) {
-            Array ids = c.createArrayOf("varchar", keys.toArray());
-            s.setArray(1, ids);
-            s.setString(2, tenant);
-            try (ResultSet rows = s.executeQuery()) {
-                while (rows.next()) {
-                    found.put(rows.getString(1), rows.getString(2));
-                }
-            }
-            ids.free();
+        try {
+            return probe(table).values(dataSource, keys, tenant);
         } catch (SQLException e) {
             throw unavailable(table, "cannot be read", e);
         }
-        return found;
     }
 
     /** Which of these parents (batches of a page) have any row in the table ({@code <parent>/...} keys). */
     Set<String> parentsWithRows(String table, String tenant, Set<String> parents) {
-        Set<String> found = new HashSet<>();
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement s = c.prepareStatement(String.format(PARENTS, table))) {
-            Array ids = c.createArrayOf("varchar", parents.toArray());
-            s.setArray(1, ids);
-            s.setString(2, tenant);
-            try (ResultSet rows = s.executeQuery()) {
-                while (rows.next()) {
-                    found.add(rows.getString(1));
-                }
-            }
-            ids.free();
+        try {
+            return probe(table).parentsWithRows(dataSource, parents, tenant);
         } catch (SQLException e) {
             throw unavailable(table, "cannot be read", e);
         }
-        return found;
+    }
+
+    /** Lookups by primary key that do not depend on the table's statistics (record_key is in collation "C"). */
+    private KeyProbe probe(String table) {
+        return probes.computeIfAbsent(table, t -> new KeyProbe(t, List.of("tenant"), "record_key", "fingerprint"));
     }
 
     /** Deletes a tenant's rows of these tables. */

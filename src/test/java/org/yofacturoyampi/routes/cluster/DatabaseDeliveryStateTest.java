@@ -210,9 +210,9 @@ class DatabaseDeliveryStateTest {
                     + " 'yofacturo-batch-invoices', i || '/1', 'f' FROM generate_series(1, 20000) i");
 
             // then each id is an index condition, not a filter over every row of the feed
-            assertThat(plan(pool, DatabaseDeliveryState.SELECT, "yampi", "contacts/1/1", "contacts/1/2"))
+            assertThat(plan(pool, DatabaseDeliveryState.PROBE.selectSql(), "yampi", "contacts/1/1", "contacts/1/2"))
                     .contains("Index Cond").doesNotContain("Filter:").doesNotContain("Seq Scan");
-            assertThat(plan(pool, DatabaseDeliveryState.PARENTS, "yofacturo-batch-invoices", "1", "2"))
+            assertThat(plan(pool, DatabaseDeliveryState.PROBE.parentsSql(), "yofacturo-batch-invoices", "1", "2"))
                     .contains("Index Cond").doesNotContain("Filter:").doesNotContain("Seq Scan");
         }
     }
