@@ -74,7 +74,23 @@ public final class KeyProbe {
         void read(ResultSet rows) throws SQLException;
     }
 
+    /**
+     * Runs the query; once more on a new connection if the first one was broken (SQLState class 08): after the
+     * database came back, a pooled connection that the outage broke fails once, and the pool drops it.
+     */
     private static void query(DataSource dataSource, String sql, Collection<String> keys, String[] scope,
+            RowReader reader) throws SQLException {
+        try {
+            queryOnce(dataSource, sql, keys, scope, reader);
+        } catch (SQLException e) {
+            if (e.getSQLState() == null || !e.getSQLState().startsWith("08")) {
+                throw e;
+            }
+            queryOnce(dataSource, sql, keys, scope, reader);
+        }
+    }
+
+    private static void queryOnce(DataSource dataSource, String sql, Collection<String> keys, String[] scope,
             RowReader reader) throws SQLException {
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
             Array ids = c.createArrayOf("varchar", keys.toArray());
