@@ -4,7 +4,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.camel.Exchange;
-import org.yofacturoyampi.routes.ConfigurationException;
+import org.yofacturoyampi.routes.Settings;
 
 /**
  * How many times each inbound message has failed for a passing reason, across polls (neither Camel's file consumer nor
@@ -29,18 +29,10 @@ public final class InboundAttempts {
         this.max = max;
     }
 
-    /** The limit a setting gives: a whole number, 0 meaning none. */
-    public static InboundAttempts of(String value, String variable) {
-        try {
-            int max = Integer.parseInt(value == null ? "" : value.trim());
-            if (max >= 0) {
-                return new InboundAttempts(max);
-            }
-        } catch (NumberFormatException notANumber) {
-            // said below
-        }
-        throw new ConfigurationException(variable + " must be a whole number of attempts, such as 3 (0: no limit), not '"
-                + value + "'");
+    /** The limit the setting {@code key} gives: a whole number, 0 meaning none. */
+    public static InboundAttempts of(Settings settings, String key) {
+        return new InboundAttempts(settings.wholeInt(key, 0, Integer.MAX_VALUE,
+                "a whole number of attempts, such as 3 (0: no limit)"));
     }
 
     /**

@@ -10,6 +10,7 @@ import java.util.function.Function;
 
 import org.apache.camel.Exchange;
 import org.yofacturoyampi.routes.ConfigurationException;
+import org.yofacturoyampi.routes.Settings;
 
 /**
  * The tenants of one API (YoFacturo organisations, Yampi tokens), by id. The exchange variable {@code tenant} says
@@ -104,7 +105,7 @@ public final class Tenants<T> {
 
     /** The environment variable of a property, as Camel maps it: yofacturo.api-key -> YOFACTURO_API_KEY. */
     public static String environmentVariable(String key) {
-        return key.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_');
+        return Settings.variable(key);
     }
 
     /** The property of a tenant's setting: yofacturo.api-key for the default tenant, yofacturo.tenant.acme.api-key. */
