@@ -5,6 +5,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.camel.Exchange;
 import org.yofacturoyampi.routes.Settings;
+import org.yofacturoyampi.routes.RouteVariables;
 
 /**
  * How many times each inbound message has failed for a passing reason, across polls (neither Camel's file consumer nor
@@ -19,7 +20,7 @@ public final class InboundAttempts {
     /** The exchange variable holding how many attempts of this message failed, set by {@link #count(Exchange)}. */
     public static final String FAILED = "failedAttempts";
     /** The exchange variable saying that attempt was the last one allowed, set by {@link #count(Exchange)}. */
-    public static final String EXHAUSTED = "attemptsExhausted";
+    public static final String EXHAUSTED = RouteVariables.ATTEMPTS_EXHAUSTED;
 
     private final int max;
     private final Map<String, Integer> failures = new ConcurrentHashMap<>();

@@ -6,6 +6,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.yofacturoyampi.routes.OutOfMemoryExit;
 import org.yofacturoyampi.routes.trigger.SyncReport;
+import org.yofacturoyampi.routes.RouteVariables;
 
 /** One WARN line when a poll cycle stops early, naming the feed and the cause, without a stack trace. */
 public final class PollFailureLog {
@@ -19,7 +20,7 @@ public final class PollFailureLog {
         if (DeliveryStateUnavailableException.in(cause) != null && run != null && !run.sayAbandonOnce()) {
             return; // said once for the run, not again for each account or record of the page
         }
-        Object page = exchange.getVariable("page");
+        Object page = exchange.getVariable(RouteVariables.PAGE);
         String stopped = "poll stopped" + (page == null ? "" : " at page " + page) + ": " + FailureDescription.of(cause);
         LOG.warn("{}: {}; the next poll starts over and skips what was delivered", feed(exchange), stopped);
         SyncReport.error(exchange, stopped);

@@ -10,6 +10,7 @@ import org.yofacturoyampi.routes.delivery.RecordKey;
 import org.yofacturoyampi.routes.paging.OpenRecord;
 import org.yofacturoyampi.routes.paging.PageIds;
 import org.yofacturoyampi.routes.tenant.Tenants;
+import org.yofacturoyampi.routes.RouteVariables;
 
 /**
  * The downstream of a feed whose records go into tables (its {@code ..._TO} when {@code SINK_DATABASE_URL} is set):
@@ -52,7 +53,7 @@ final class TableSinkRow implements Processor {
         String tenant = Tenants.idOf(exchange);
         String fingerprint = DeliveryKey.parse(keys.key(exchange)).fingerprint();
         SinkRow row = new SinkRow(place, tenant == null ? Tenants.DEFAULT : tenant,
-                exchange.getVariable("messageId", String.class), exchange.getVariable("conversationId", String.class),
+                exchange.getVariable(RouteVariables.MESSAGE_ID, String.class), exchange.getVariable(RouteVariables.CONVERSATION_ID, String.class),
                 json, fingerprint, null);
         // a refusal fails the message: the conversation stays pending, said by the routes' delivery failure line
         List<SinkWriter.Refusal> refused = writer.write(place.table(), List.of(row));
@@ -69,8 +70,8 @@ final class TableSinkRow implements Processor {
     /** The batch of an invoice, the account of a Yampi record; none for a batch. */
     private String parentId(Exchange exchange) {
         return switch (feed) {
-            case SinkTables.BATCH_INVOICES -> exchange.getVariable("batchId", String.class);
-            case SinkTables.YAMPI -> exchange.getVariable("accountId", String.class);
+            case SinkTables.BATCH_INVOICES -> exchange.getVariable(RouteVariables.BATCH_ID, String.class);
+            case SinkTables.YAMPI -> exchange.getVariable(RouteVariables.ACCOUNT_ID, String.class);
             default -> null;
         };
     }

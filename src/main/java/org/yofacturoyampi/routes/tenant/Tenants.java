@@ -11,6 +11,7 @@ import java.util.function.Function;
 import org.apache.camel.Exchange;
 import org.yofacturoyampi.routes.ConfigurationException;
 import org.yofacturoyampi.routes.Settings;
+import org.yofacturoyampi.routes.RouteVariables;
 
 /**
  * The tenants of one API (YoFacturo organisations, Yampi tokens), by id. The exchange variable {@code tenant} says
@@ -21,7 +22,7 @@ import org.yofacturoyampi.routes.Settings;
 public final class Tenants<T> {
 
     /** The exchange variable naming the tenant. */
-    public static final String VARIABLE = "tenant";
+    public static final String VARIABLE = RouteVariables.TENANT;
     /** The id of the tenant of a single-tenant setup (the plain variables, e.g. YOFACTURO_API_KEY). */
     public static final String DEFAULT = "default";
 

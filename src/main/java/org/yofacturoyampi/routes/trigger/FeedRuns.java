@@ -22,6 +22,7 @@ import org.yofacturoyampi.routes.OutOfMemoryExit;
 import org.yofacturoyampi.routes.UntrustedText;
 import org.yofacturoyampi.routes.delivery.DeliveryStateRepository;
 import org.yofacturoyampi.routes.tenant.Tenants;
+import org.yofacturoyampi.routes.RouteVariables;
 
 /**
  * The feeds that can be run, and their runs: the route {@code sync} (routes/sync.yaml) calls {@link #begin} and
@@ -36,9 +37,9 @@ public final class FeedRuns {
     public static final String ACCOUNT = "SyncAccount";
     public static final String TRIGGER = "SyncTrigger";
     /** Exchange variables the feed's walk route reads. */
-    public static final String ENTRY = "feedEntry";
-    public static final String ACCOUNTS = "accountIds";
-    public static final String RESOURCE = "resource";
+    public static final String ENTRY = RouteVariables.FEED_ENTRY;
+    public static final String ACCOUNTS = RouteVariables.ACCOUNT_IDS;
+    public static final String RESOURCE = RouteVariables.RESOURCE;
 
     private static final Logger LOG = LoggerFactory.getLogger(FeedRuns.class);
     private static final String HOLDS_LOCK = "SyncHoldsFeedLock";
@@ -294,7 +295,7 @@ public final class FeedRuns {
     public void delivered(Exchange exchange) {
         SyncReport report = SyncReport.of(exchange);
         if (report != null) {
-            report.delivered(exchange.getVariable("recordKind", "record", String.class),
+            report.delivered(exchange.getVariable(RouteVariables.RECORD_KIND, "record", String.class),
                     exchange.getVariable(DeliveryStateRepository.CHANGE, String.class));
         }
     }

@@ -32,6 +32,7 @@ import org.yofacturoyampi.routes.paging.PagingRule;
 import org.yofacturoyampi.routes.tenant.TenantIdempotentRepository;
 import org.yofacturoyampi.routes.tenant.Tenants;
 import org.yofacturoyampi.routes.trigger.FeedRuns;
+import org.yofacturoyampi.routes.RouteVariables;
 
 /**
  * Wires the YoFacturo feeds: one tenant per organisation (its key, session cache, rate-limit gate, request slots and
@@ -65,8 +66,8 @@ public final class YoFacturoWiring extends MainListenerSupport {
                 settings.text("yofacturo.alerts.processing-statuses"),
                 settings.text("yofacturo.alerts.verifactu-states")));
         registry.bind("yofacturoListPage", new PageReader(json, "/data", "id", PagingRule.totalPagesInMeta()));
-        registry.bind("yofacturoInvoicesPath", (Processor) e -> e.setVariable("path",
-                UrlPathSegment.invoicesOfBatch(e.getVariable("batchId", String.class))));
+        registry.bind("yofacturoInvoicesPath", (Processor) e -> e.setVariable(RouteVariables.PATH,
+                UrlPathSegment.invoicesOfBatch(e.getVariable(RouteVariables.BATCH_ID, String.class))));
         int concurrent = RequestConcurrency.read(settings, "yofacturo.max-concurrent-requests");
         tenants = tenants(context, settings, json, DeliveryStates.in(registry), concurrent);
         Tenants<YoFacturoTenant> t = tenants;
