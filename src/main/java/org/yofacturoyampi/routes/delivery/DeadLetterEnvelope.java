@@ -1,5 +1,7 @@
 package org.yofacturoyampi.routes.delivery;
 
+import static org.yofacturoyampi.routes.RouteVariables.PATH;
+
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -20,7 +22,6 @@ import org.slf4j.LoggerFactory;
 import org.yofacturoyampi.routes.trigger.SyncReport;
 import org.yofacturoyampi.routes.paging.AnswerTooLargeException;
 import org.yofacturoyampi.routes.paging.PageReader;
-import org.yofacturoyampi.routes.RouteVariables;
 
 /**
  * Turns an answer that could not be read into a dead letter: one JSON object with the feed, the request path and
@@ -45,7 +46,7 @@ public final class DeadLetterEnvelope {
         byte[] raw = tooLarge(cause) != null ? null : exchange.getMessage().getBody(byte[].class);
         SyncReport report = SyncReport.of(exchange);
         String feed = report != null ? report.feed() : exchange.getFromRouteId();
-        String path = exchange.getVariable(RouteVariables.PATH, String.class);
+        String path = exchange.getVariable(PATH, String.class);
         Object page = exchange.getVariable(PageReader.PAGE);
 
         Map<String, Object> letter = new LinkedHashMap<>();

@@ -1,5 +1,7 @@
 package org.yofacturoyampi.routes.paging;
 
+import static org.yofacturoyampi.routes.RouteVariables.PATH;
+
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -76,13 +78,13 @@ public final class PageReader implements Processor {
         }
         int cap = exchange.getVariable(PAGE_CAP, maxPages(exchange), Integer.class);
         if (page > cap) {
-            throw new WalkStoppedException("the walk of " + exchange.getVariable(RouteVariables.PATH, String.class)
+            throw new WalkStoppedException("the walk of " + exchange.getVariable(PATH, String.class)
                     + " reached its cap of " + cap + " pages (" + capReason(exchange, cap) + ") and stops");
         }
         JsonNode answer = parse(exchange.getMessage().getBody(byte[].class));
         Integer answered = currentPage(answer);
         if (answered != null && answered != page) {
-            throw new WalkStoppedException("asked for page " + page + " of " + exchange.getVariable(RouteVariables.PATH, String.class)
+            throw new WalkStoppedException("asked for page " + page + " of " + exchange.getVariable(PATH, String.class)
                     + ", the answer is page " + answered + " (meta.current_page): the walk stops");
         }
         JsonNode found = answer.at(recordsPointer);
@@ -166,7 +168,7 @@ public final class PageReader implements Processor {
                 LOG.warn("{}: {} listed the id {} more than once in one walk (again on page {}); only its first "
                         + "record is delivered, and other repeats in this walk are not logged",
                         report != null ? report.feed() : exchange.getFromRouteId(),
-                        exchange.getVariable(RouteVariables.PATH, String.class), record.getName(), page);
+                        exchange.getVariable(PATH, String.class), record.getName(), page);
             }
         }
         return first;

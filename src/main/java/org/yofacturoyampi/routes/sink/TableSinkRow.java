@@ -1,5 +1,10 @@
 package org.yofacturoyampi.routes.sink;
 
+import static org.yofacturoyampi.routes.RouteVariables.ACCOUNT_ID;
+import static org.yofacturoyampi.routes.RouteVariables.BATCH_ID;
+import static org.yofacturoyampi.routes.RouteVariables.CONVERSATION_ID;
+import static org.yofacturoyampi.routes.RouteVariables.MESSAGE_ID;
+
 import java.util.List;
 
 import org.apache.camel.Exchange;
@@ -10,7 +15,6 @@ import org.yofacturoyampi.routes.delivery.RecordKey;
 import org.yofacturoyampi.routes.paging.OpenRecord;
 import org.yofacturoyampi.routes.paging.PageIds;
 import org.yofacturoyampi.routes.tenant.Tenants;
-import org.yofacturoyampi.routes.RouteVariables;
 
 /**
  * The downstream of a feed whose records go into tables (its {@code ..._TO} when {@code SINK_DATABASE_URL} is set):
@@ -53,7 +57,7 @@ final class TableSinkRow implements Processor {
         String tenant = Tenants.idOf(exchange);
         String fingerprint = DeliveryKey.parse(keys.key(exchange)).fingerprint();
         SinkRow row = new SinkRow(place, tenant == null ? Tenants.DEFAULT : tenant,
-                exchange.getVariable(RouteVariables.MESSAGE_ID, String.class), exchange.getVariable(RouteVariables.CONVERSATION_ID, String.class),
+                exchange.getVariable(MESSAGE_ID, String.class), exchange.getVariable(CONVERSATION_ID, String.class),
                 json, fingerprint, null);
         // a refusal fails the message: the conversation stays pending, said by the routes' delivery failure line
         List<SinkWriter.Refusal> refused = writer.write(place.table(), List.of(row));
@@ -70,8 +74,8 @@ final class TableSinkRow implements Processor {
     /** The batch of an invoice, the account of a Yampi record; none for a batch. */
     private String parentId(Exchange exchange) {
         return switch (feed) {
-            case SinkTables.BATCH_INVOICES -> exchange.getVariable(RouteVariables.BATCH_ID, String.class);
-            case SinkTables.YAMPI -> exchange.getVariable(RouteVariables.ACCOUNT_ID, String.class);
+            case SinkTables.BATCH_INVOICES -> exchange.getVariable(BATCH_ID, String.class);
+            case SinkTables.YAMPI -> exchange.getVariable(ACCOUNT_ID, String.class);
             default -> null;
         };
     }

@@ -1,5 +1,7 @@
 package org.yofacturoyampi.routes.trigger;
 
+import static org.yofacturoyampi.routes.RouteVariables.RECORD_KIND;
+
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -295,7 +297,7 @@ public final class FeedRuns {
     public void delivered(Exchange exchange) {
         SyncReport report = SyncReport.of(exchange);
         if (report != null) {
-            report.delivered(exchange.getVariable(RouteVariables.RECORD_KIND, "record", String.class),
+            report.delivered(exchange.getVariable(RECORD_KIND, "record", String.class),
                     exchange.getVariable(DeliveryStateRepository.CHANGE, String.class));
         }
     }

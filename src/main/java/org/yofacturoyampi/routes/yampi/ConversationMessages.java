@@ -84,7 +84,8 @@ public final class ConversationMessages {
 
     /** Whether the record at hand is a conversation whose messages are read (its tenant polls messages). */
     public boolean wanted(Exchange exchange) {
-        return "conversations".equals(exchange.getVariable(RouteVariables.RESOURCE, String.class)) && readsMessages.test(exchange);
+        return "conversations".equals(exchange.getVariable(RouteVariables.RESOURCE, String.class))
+                && readsMessages.test(exchange);
     }
 
     /** A conversation delivered before its messages were polled (messages just turned on): read them once. */

@@ -1,5 +1,11 @@
 package org.yofacturoyampi.routes.yampi;
 
+import static org.yofacturoyampi.routes.RouteVariables.ACCOUNT_ID;
+import static org.yofacturoyampi.routes.RouteVariables.PATH;
+import static org.yofacturoyampi.routes.RouteVariables.QUERY;
+import static org.yofacturoyampi.routes.RouteVariables.RESOURCE;
+import static org.yofacturoyampi.routes.RouteVariables.YAMPI_RECORD_NAME;
+
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,7 +20,6 @@ import org.yofacturoyampi.routes.http.UrlPathSegment;
 import org.yofacturoyampi.routes.paging.PageReader;
 import org.yofacturoyampi.routes.paging.PagingRule;
 import org.yofacturoyampi.routes.tenant.Tenants;
-import org.yofacturoyampi.routes.RouteVariables;
 
 /**
  * Walks one Yampi resource of one account, as the catalogue describes it. Reads the exchange variables
@@ -47,8 +52,8 @@ public final class YampiPages {
     /** Starts the walk at page 1 of the resource's path for this account and token kind. */
     public void start(Exchange exchange) {
         YampiResource r = resource(exchange);
-        String account = exchange.getVariable(RouteVariables.ACCOUNT_ID, String.class);
-        exchange.setVariable(RouteVariables.PATH, r.pathFor(tokenKind.apply(exchange), UrlPathSegment.encode(account)));
+        String account = exchange.getVariable(ACCOUNT_ID, String.class);
+        exchange.setVariable(PATH, r.pathFor(tokenKind.apply(exchange), UrlPathSegment.encode(account)));
         exchange.setVariable(PageReader.NEXT_PAGE, 1);
         String tenant = Tenants.idOf(exchange);
         String api = tenant == null || Tenants.DEFAULT.equals(tenant) ? "Yampi" : "Yampi [" + tenant + "]";
@@ -65,7 +70,7 @@ public final class YampiPages {
         if (r.isPaged()) {
             query.append(query.length() == 0 ? "" : "&").append("page=").append(exchange.getVariable(PageReader.PAGE));
         }
-        exchange.setVariable(RouteVariables.QUERY, query.toString());
+        exchange.setVariable(QUERY, query.toString());
     }
 
     public void read(Exchange exchange) throws IOException {
@@ -87,11 +92,11 @@ public final class YampiPages {
      */
     public String recordPath(Exchange exchange) {
         YampiResource r = resource(exchange);
-        return r.isAccountItself() ? "account" : r.name() + "/" + exchange.getVariable(RouteVariables.YAMPI_RECORD_NAME, String.class);
+        return r.isAccountItself() ? "account" : r.name() + "/" + exchange.getVariable(YAMPI_RECORD_NAME, String.class);
     }
 
     private YampiResource resource(Exchange exchange) {
-        String name = exchange.getVariable(RouteVariables.RESOURCE, String.class);
+        String name = exchange.getVariable(RESOURCE, String.class);
         YampiResource r = resources.get(name);
         if (r == null) {
             throw new IllegalStateException("resource '" + name + "' is not polled");

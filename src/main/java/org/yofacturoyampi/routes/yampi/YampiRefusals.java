@@ -1,5 +1,8 @@
 package org.yofacturoyampi.routes.yampi;
 
+import static org.yofacturoyampi.routes.RouteVariables.ACCOUNT_ID;
+import static org.yofacturoyampi.routes.RouteVariables.RESOURCE;
+
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
@@ -11,7 +14,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.yofacturoyampi.routes.tenant.Tenants;
 import org.yofacturoyampi.routes.trigger.SyncReport;
-import org.yofacturoyampi.routes.RouteVariables;
 
 /**
  * What Yampi's refusals mean, said once each. A 401 whose body is {@code Invalid Access Token} (or, on the platform
@@ -68,8 +70,8 @@ public final class YampiRefusals {
     public void refused(Exchange exchange) {
         HttpOperationFailedException http = exchange.getProperty(ExchangePropertyKey.EXCEPTION_CAUGHT,
                 HttpOperationFailedException.class);
-        String resource = exchange.getVariable(RouteVariables.RESOURCE, String.class);
-        String account = exchange.getVariable(RouteVariables.ACCOUNT_ID, String.class);
+        String resource = exchange.getVariable(RESOURCE, String.class);
+        String account = exchange.getVariable(ACCOUNT_ID, String.class);
         String tenant = tenant(exchange);
         int status = http == null ? 0 : http.getStatusCode();
         SyncReport.error(exchange, "Yampi answered " + status + " for " + resource + " of account " + account);

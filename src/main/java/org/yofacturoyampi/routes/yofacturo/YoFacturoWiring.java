@@ -1,5 +1,8 @@
 package org.yofacturoyampi.routes.yofacturo;
 
+import static org.yofacturoyampi.routes.RouteVariables.BATCH_ID;
+import static org.yofacturoyampi.routes.RouteVariables.PATH;
+
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -32,7 +35,6 @@ import org.yofacturoyampi.routes.paging.PagingRule;
 import org.yofacturoyampi.routes.tenant.TenantIdempotentRepository;
 import org.yofacturoyampi.routes.tenant.Tenants;
 import org.yofacturoyampi.routes.trigger.FeedRuns;
-import org.yofacturoyampi.routes.RouteVariables;
 
 /**
  * Wires the YoFacturo feeds: one tenant per organisation (its key, session cache, rate-limit gate, request slots and
@@ -66,8 +68,8 @@ public final class YoFacturoWiring extends MainListenerSupport {
                 settings.text("yofacturo.alerts.processing-statuses"),
                 settings.text("yofacturo.alerts.verifactu-states")));
         registry.bind("yofacturoListPage", new PageReader(json, "/data", "id", PagingRule.totalPagesInMeta()));
-        registry.bind("yofacturoInvoicesPath", (Processor) e -> e.setVariable(RouteVariables.PATH,
-                UrlPathSegment.invoicesOfBatch(e.getVariable(RouteVariables.BATCH_ID, String.class))));
+        registry.bind("yofacturoInvoicesPath", (Processor) e -> e.setVariable(PATH,
+                UrlPathSegment.invoicesOfBatch(e.getVariable(BATCH_ID, String.class))));
         int concurrent = RequestConcurrency.read(settings, "yofacturo.max-concurrent-requests");
         tenants = tenants(context, settings, json, DeliveryStates.in(registry), concurrent);
         Tenants<YoFacturoTenant> t = tenants;
