@@ -25,7 +25,8 @@ import org.yofacturoyampi.routes.support.RunningApp;
  * The route files and the Java agree on names that only strings tie together: every bean a route names is bound by
  * the wirings, every placeholder is declared in config/application.properties (or is a parameter of the template it
  * sits in), and every exchange variable read is set somewhere, and every one set is read somewhere. A rename of one
- * side only fails here, naming the file.
+ * side only fails here, naming the file. On the Java side, every property it reads or computes is declared in
+ * config/application.properties too, and the exchange variables both sides name are constants of RouteVariables.
  * <p>
  * The bound beans are what the application's own wirings bind: they run as at start-up, with config/application.properties,
  * but with no route file loaded and nothing started. Variables set or read by Java are found in src/main/java, their
