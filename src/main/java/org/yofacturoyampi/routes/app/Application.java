@@ -108,8 +108,8 @@ public final class Application {
         main.addMainListener(new TableSinkWiring());
         FeedMetrics metrics = new FeedMetrics(main::getCamelContext);
         FeedRuns feeds = new FeedRuns(new ObjectMapper(), Clock.systemUTC(), metrics::record);
+        // the shared beans, then each API's (YoFacturoWiring, YampiWiring)
         main.addMainListener(new RuntimeWiring(feeds, metrics));
-        main.addMainListener(new YampiWiring(feeds, metrics));
         // after the wirings, which add the schedule routes it counts
         main.addMainListener(new QuartzThreads());
         return main;

@@ -10,8 +10,8 @@ import org.apache.camel.model.ModelCamelContext;
 import org.apache.camel.model.RouteDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.yofacturoyampi.routes.ConfigurationException;
 import org.yofacturoyampi.routes.QuartzProperties;
+import org.yofacturoyampi.routes.Settings;
 
 /**
  * Sizes Quartz's thread pool. Every schedule runs its whole walk on its Quartz thread (Quartz to direct:sync), waits
@@ -32,7 +32,8 @@ final class QuartzThreads extends MainListenerSupport {
     public void afterConfigure(BaseMainSupport main) {
         CamelContext context = main.getCamelContext();
         int schedules = schedules(context);
-        String value = context.getPropertiesComponent().resolveProperty(PROPERTY).orElse("auto").trim();
+        Settings settings = Settings.of(context.getPropertiesComponent());
+        String value = settings.text(PROPERTY);
         int threads;
         if (value.isEmpty() || value.equalsIgnoreCase("auto")) {
             if (schedules == 0) {
@@ -40,7 +41,8 @@ final class QuartzThreads extends MainListenerSupport {
             }
             threads = schedules;
         } else {
-            threads = parse(value);
+            threads = settings.wholeInt(PROPERTY, 1, Integer.MAX_VALUE,
+                    "auto (one thread per schedule) or a number of threads of at least 1");
             if (threads < schedules) {
                 LOG.warn("{}={} is fewer than the {} schedules: while some wait (for a rate limit, say), the others may "
                         + "wait for a thread; set it to auto or at least {}", VARIABLE, threads, schedules, schedules);
@@ -69,18 +71,4 @@ final class QuartzThreads extends MainListenerSupport {
         }
         return count;
     }
-
-    private static int parse(String value) {
-        try {
-            int threads = Integer.parseInt(value);
-            if (threads >= 1) {
-                return threads;
-            }
-        } catch (NumberFormatException notANumber) {
-            // said below
-        }
-        throw new ConfigurationException(VARIABLE + " must be auto (one thread per schedule) or a number of threads "
-                + "of at least 1, not '" + value + "'");
-    }
-
 }

@@ -1,7 +1,6 @@
 package org.yofacturoyampi.routes.app;
 
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,10 +9,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
-import org.apache.camel.spi.PropertiesComponent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.yofacturoyampi.routes.ConfigurationException;
+import org.yofacturoyampi.routes.Settings;
 import org.yofacturoyampi.routes.sandbox.Sandbox;
 import org.yofacturoyampi.routes.sandbox.SandboxSettings;
 import org.yofacturoyampi.routes.tenant.Tenants;
@@ -57,9 +56,9 @@ final class SandboxMode extends MainListenerSupport {
 
     @Override
     public void beforeConfigure(BaseMainSupport main) {
-        PropertiesComponent properties = main.getCamelContext().getPropertiesComponent();
+        Settings properties = Settings.of(main.getCamelContext().getPropertiesComponent());
         List<String> overruled = settings.entrySet().stream()
-                .filter(s -> !s.getValue().equals(properties.resolveProperty(s.getKey()).orElse("").trim()))
+                .filter(s -> !s.getValue().equals(properties.text(s.getKey())))
                 .map(s -> Tenants.environmentVariable(s.getKey())).sorted().toList();
         if (!overruled.isEmpty()) {
             close();
@@ -71,8 +70,8 @@ final class SandboxMode extends MainListenerSupport {
         Duration latency;
         Duration jitter;
         try {
-            latency = latency(properties, "sandbox.latency", "SANDBOX_LATENCY");
-            jitter = latency(properties, "sandbox.latency-jitter", "SANDBOX_LATENCY_JITTER");
+            latency = latency(properties, "sandbox.latency");
+            jitter = latency(properties, "sandbox.latency-jitter");
         } catch (ConfigurationException e) {
             close();
             throw e;
@@ -85,21 +84,9 @@ final class SandboxMode extends MainListenerSupport {
     }
 
     /** A latency setting of the sandbox: an ISO-8601 duration from zero (empty: none). */
-    private static Duration latency(PropertiesComponent properties, String key, String variable) {
-        String value = properties.resolveProperty(key).orElse("").trim();
-        if (value.isEmpty()) {
-            return Duration.ZERO;
-        }
-        try {
-            Duration d = Duration.parse(value);
-            if (!d.isNegative()) {
-                return d;
-            }
-        } catch (DateTimeParseException e) {
-            // said below
-        }
-        throw new ConfigurationException(variable + " must be an ISO-8601 duration from zero, such as PT0.05S (50 ms),"
-                + " not '" + value + "'");
+    private static Duration latency(Settings properties, String key) {
+        return properties.text(key).isEmpty() ? Duration.ZERO
+                : properties.duration(key, Duration.ZERO, "an ISO-8601 duration from zero, such as PT0.05S (50 ms)");
     }
 
     @Override

@@ -11,6 +11,7 @@ import java.util.List;
 import org.apache.camel.spi.PropertiesComponent;
 import org.quartz.CronExpression;
 import org.yofacturoyampi.routes.ConfigurationException;
+import org.yofacturoyampi.routes.Settings;
 
 /**
  * Checks the settings that would otherwise fail late or obscurely (a malformed cron, a base URL that is not a URL)
@@ -38,23 +39,24 @@ final class SettingsCheck {
     private SettingsCheck() {
     }
 
-    static void check(PropertiesComponent properties) {
+    static void check(PropertiesComponent camel) {
+        Settings properties = Settings.of(camel);
         List<String> problems = new ArrayList<>();
         for (String[] cron : CRONS) {
-            String value = properties.resolveProperty(cron[0]).orElse("").trim();
+            String value = properties.text(cron[0]);
             if (!CronExpression.isValidExpression(value)) {
                 problems.add(cron[1] + " must be a Quartz cron with a seconds field first, such as '0 0/5 * * * ?' "
                         + "(every 5 minutes), not '" + value + "'");
             }
         }
         for (String[] url : URLS) {
-            String value = properties.resolveProperty(url[0]).orElse("").trim();
+            String value = properties.text(url[0]);
             if (!isHttpUrl(value)) {
                 problems.add(url[1] + " must be an http(s) URL such as https://app.example.com, not '" + value + "'");
             }
         }
         for (String[] limit : LIMITS) {
-            String value = properties.resolveProperty(limit[0]).orElse("").trim();
+            String value = properties.text(limit[0]);
             long max = Long.parseLong(limit[3]);
             long number;
             try {
@@ -67,9 +69,9 @@ final class SettingsCheck {
                         + (limit[2].equals("pages") ? "20000" : "16777216 (16 MiB)") + ", not '" + value + "'");
             }
         }
-        if (Boolean.parseBoolean(properties.resolveProperty("camel.server.enabled").orElse("false"))) {
-            String host = properties.resolveProperty("camel.server.host").orElse("0.0.0.0");
-            String port = properties.resolveProperty("camel.server.port").orElse("8080");
+        if (Boolean.parseBoolean(properties.text("camel.server.enabled"))) {
+            String host = camel.resolveProperty("camel.server.host").orElse("0.0.0.0");
+            String port = camel.resolveProperty("camel.server.port").orElse("8080");
             String problem = portProblem(host, port);
             if (problem != null) {
                 problems.add(problem);

@@ -3,10 +3,10 @@ package org.yofacturoyampi.routes.cluster;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 
 import org.apache.camel.spi.PropertiesComponent;
 import org.yofacturoyampi.routes.ConfigurationException;
+import org.yofacturoyampi.routes.Settings;
 
 /**
  * The settings of cluster mode ({@code cluster.*} in config/application.properties). Cluster mode is on when
@@ -37,7 +37,8 @@ public final class ClusterSettings {
     }
 
     public static ClusterSettings from(PropertiesComponent properties) {
-        String url = value(properties, "cluster.database-url");
+        Settings settings = Settings.of(properties);
+        String url = settings.text("cluster.database-url");
         if (url.isEmpty()) {
             // cluster mode off: nothing else is read, checked or looked up (not even the host name)
             return new ClusterSettings("", "", "", "", "", 0, Duration.ZERO);
@@ -46,17 +47,18 @@ public final class ClusterSettings {
             throw new ConfigurationException(URL_VARIABLE + " must be a PostgreSQL JDBC URL such as "
                     + "jdbc:postgresql://db.example.com:5432/yofacturo, not '" + withoutParameters(url) + "'");
         }
-        String nodeId = value(properties, "cluster.node-id");
+        String nodeId = settings.text("cluster.node-id");
         if (nodeId.isEmpty()) {
             nodeId = defaultNodeId();
         } else if (!nodeId.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,99}")) {
             throw new ConfigurationException("CLUSTER_NODE_ID must be letters, digits, '.', '_' or '-' (at most 100), "
                     + "not '" + nodeId + "'");
         }
-        return new ClusterSettings(url, value(properties, "cluster.database-user"),
-                value(properties, "cluster.database-password"), value(properties, "cluster.secret-key"), nodeId,
-                number(value(properties, "cluster.pool-size"), "CLUSTER_POOL_SIZE", 2),
-                duration(value(properties, "cluster.checkin-interval"), "CLUSTER_CHECKIN_INTERVAL"));
+        return new ClusterSettings(url, settings.text("cluster.database-user"),
+                settings.text("cluster.database-password"), settings.text("cluster.secret-key"), nodeId,
+                settings.wholeInt("cluster.pool-size", 2, Integer.MAX_VALUE, "a number of at least 2"),
+                settings.duration("cluster.checkin-interval", Duration.ofNanos(1),
+                        "a positive ISO-8601 duration such as PT7.5S"));
     }
 
     /** Host name and process id: distinct for two processes on one machine, readable in logs and metrics. */
@@ -118,34 +120,5 @@ public final class ClusterSettings {
     private static String withoutParameters(String url) {
         int query = url.indexOf('?');
         return query < 0 ? url : url.substring(0, query);
-    }
-
-    private static String value(PropertiesComponent properties, String key) {
-        return properties.resolveProperty(key).orElse("").trim();
-    }
-
-    private static int number(String value, String variable, int minimum) {
-        try {
-            int n = Integer.parseInt(value);
-            if (n >= minimum) {
-                return n;
-            }
-        } catch (NumberFormatException notANumber) {
-            // said below
-        }
-        throw new ConfigurationException(variable + " must be a number of at least " + minimum + ", not '" + value + "'");
-    }
-
-    private static Duration duration(String value, String variable) {
-        try {
-            Duration d = Duration.parse(value);
-            if (!d.isNegative() && !d.isZero()) {
-                return d;
-            }
-        } catch (DateTimeParseException e) {
-            // said below
-        }
-        throw new ConfigurationException(variable + " must be a positive ISO-8601 duration such as PT7.5S, not '"
-                + value + "'");
     }
 }

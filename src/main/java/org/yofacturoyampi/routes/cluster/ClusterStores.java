@@ -2,14 +2,13 @@ package org.yofacturoyampi.routes.cluster;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 
 import javax.sql.DataSource;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.processor.idempotent.jdbc.JdbcOrphanLockAwareIdempotentRepository;
 import org.apache.camel.spi.PropertiesComponent;
-import org.yofacturoyampi.routes.ConfigurationException;
+import org.yofacturoyampi.routes.Settings;
 import org.yofacturoyampi.routes.http.RateLimitStore;
 import org.yofacturoyampi.routes.yofacturo.InMemorySessionStore;
 import org.yofacturoyampi.routes.yofacturo.SessionStore;
@@ -49,10 +48,11 @@ public final class ClusterStores {
             made = new ClusterStores(null, null, null, Duration.ZERO);
         } else {
             PropertiesComponent properties = context.getPropertiesComponent();
+            Settings read = Settings.of(properties);
             made = new ClusterStores(database, SessionCipher.fromSetting(settings.secretKey()), settings.nodeId(),
-                    duration(properties, "cluster.rate-limit-refresh", "CLUSTER_RATE_LIMIT_REFRESH", true));
-            JdbcOrphanLockAwareIdempotentRepository locks = readLocks(context, database,
-                    duration(properties, "cluster.inbound-lock-max-age", "CLUSTER_INBOUND_LOCK_MAX_AGE", false));
+                    read.duration("cluster.rate-limit-refresh", Duration.ZERO, "an ISO-8601 duration such as PT1S"));
+            JdbcOrphanLockAwareIdempotentRepository locks = readLocks(context, database, read.duration(
+                    "cluster.inbound-lock-max-age", Duration.ofNanos(1), "a positive ISO-8601 duration such as PT1S"));
             context.getRegistry().bind(READ_LOCKS, locks);
             try {
                 context.addService(locks); // started and stopped with Camel: its keep-alive runs while it runs
@@ -60,7 +60,7 @@ public final class ClusterStores {
                 throw new IllegalStateException("cannot start the inbound read locks: " + e.getMessage(), e);
             }
             properties.addOverrideProperty("inbound.read-lock",
-                    properties.resolveProperty("inbound.cluster-read-lock").orElse(""));
+                    read.text("inbound.cluster-read-lock"));
         }
         context.getRegistry().bind(BEAN, made);
         return made;
@@ -104,19 +104,5 @@ public final class ClusterStores {
         locks.setLockMaxAgeMillis(maxAge.toMillis());
         locks.setLockKeepAliveIntervalMillis(Math.max(1, maxAge.toMillis() / 6));
         return locks;
-    }
-
-    private static Duration duration(PropertiesComponent properties, String key, String variable, boolean zeroAllowed) {
-        String value = properties.resolveProperty(key).orElse("").trim();
-        try {
-            Duration d = Duration.parse(value);
-            if (!d.isNegative() && (zeroAllowed || !d.isZero())) {
-                return d;
-            }
-        } catch (DateTimeParseException e) {
-            // said below
-        }
-        throw new ConfigurationException(variable + " must be " + (zeroAllowed ? "an" : "a positive")
-                + " ISO-8601 duration such as PT1S, not '" + value + "'");
     }
 }

@@ -1,5 +1,7 @@
 package org.yofacturoyampi.routes.delivery;
 
+import static org.yofacturoyampi.routes.RouteVariables.PATH;
+
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -44,7 +46,7 @@ public final class DeadLetterEnvelope {
         byte[] raw = tooLarge(cause) != null ? null : exchange.getMessage().getBody(byte[].class);
         SyncReport report = SyncReport.of(exchange);
         String feed = report != null ? report.feed() : exchange.getFromRouteId();
-        String path = exchange.getVariable("path", String.class);
+        String path = exchange.getVariable(PATH, String.class);
         Object page = exchange.getVariable(PageReader.PAGE);
 
         Map<String, Object> letter = new LinkedHashMap<>();

@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 import org.yofacturoyampi.routes.OutOfMemoryExit;
 import org.yofacturoyampi.routes.tenant.Tenants;
 import org.yofacturoyampi.routes.trigger.SyncReport;
+import org.yofacturoyampi.routes.RouteVariables;
 
 /**
  * One WARN line when a record could not be delivered: which feed and tenant, which record, which downstream and, for a
@@ -22,7 +23,7 @@ import org.yofacturoyampi.routes.trigger.SyncReport;
  */
 public final class DeliveryFailureLog {
 
-    public static final String RECORD_KIND = "recordKind";
+    public static final String RECORD_KIND = RouteVariables.RECORD_KIND;
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryFailureLog.class);
 
     public void report(Exchange exchange) {

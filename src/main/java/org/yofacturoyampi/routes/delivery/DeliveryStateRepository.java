@@ -10,6 +10,7 @@ import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.yofacturoyampi.routes.delivery.PackedMarks.Mark;
+import org.yofacturoyampi.routes.RouteVariables;
 
 /**
  * What was delivered downstream, per record: an {@link IdempotentRepository} for Camel's idempotent consumer whose keys
@@ -35,7 +36,7 @@ import org.yofacturoyampi.routes.delivery.PackedMarks.Mark;
 public final class DeliveryStateRepository extends ServiceSupport implements DeliveryState {
 
     /** Exchange variable: "new" or "changed", set when a record is about to be delivered. */
-    public static final String CHANGE = "recordChange";
+    public static final String CHANGE = RouteVariables.RECORD_CHANGE;
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryStateRepository.class);
 
     private final Path file;

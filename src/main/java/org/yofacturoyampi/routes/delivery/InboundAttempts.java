@@ -4,7 +4,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.camel.Exchange;
-import org.yofacturoyampi.routes.ConfigurationException;
+import org.yofacturoyampi.routes.Settings;
+import org.yofacturoyampi.routes.RouteVariables;
 
 /**
  * How many times each inbound message has failed for a passing reason, across polls (neither Camel's file consumer nor
@@ -19,7 +20,7 @@ public final class InboundAttempts {
     /** The exchange variable holding how many attempts of this message failed, set by {@link #count(Exchange)}. */
     public static final String FAILED = "failedAttempts";
     /** The exchange variable saying that attempt was the last one allowed, set by {@link #count(Exchange)}. */
-    public static final String EXHAUSTED = "attemptsExhausted";
+    public static final String EXHAUSTED = RouteVariables.ATTEMPTS_EXHAUSTED;
 
     private final int max;
     private final Map<String, Integer> failures = new ConcurrentHashMap<>();
@@ -29,18 +30,10 @@ public final class InboundAttempts {
         this.max = max;
     }
 
-    /** The limit a setting gives: a whole number, 0 meaning none. */
-    public static InboundAttempts of(String value, String variable) {
-        try {
-            int max = Integer.parseInt(value == null ? "" : value.trim());
-            if (max >= 0) {
-                return new InboundAttempts(max);
-            }
-        } catch (NumberFormatException notANumber) {
-            // said below
-        }
-        throw new ConfigurationException(variable + " must be a whole number of attempts, such as 3 (0: no limit), not '"
-                + value + "'");
+    /** The limit the setting {@code key} gives: a whole number, 0 meaning none. */
+    public static InboundAttempts of(Settings settings, String key) {
+        return new InboundAttempts(settings.wholeInt(key, 0, Integer.MAX_VALUE,
+                "a whole number of attempts, such as 3 (0: no limit)"));
     }
 
     /**

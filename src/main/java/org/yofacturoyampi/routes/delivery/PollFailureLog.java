@@ -1,5 +1,7 @@
 package org.yofacturoyampi.routes.delivery;
 
+import static org.yofacturoyampi.routes.RouteVariables.PAGE;
+
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePropertyKey;
 import org.slf4j.Logger;
@@ -19,7 +21,7 @@ public final class PollFailureLog {
         if (DeliveryStateUnavailableException.in(cause) != null && run != null && !run.sayAbandonOnce()) {
             return; // said once for the run, not again for each account or record of the page
         }
-        Object page = exchange.getVariable("page");
+        Object page = exchange.getVariable(PAGE);
         String stopped = "poll stopped" + (page == null ? "" : " at page " + page) + ": " + FailureDescription.of(cause);
         LOG.warn("{}: {}; the next poll starts over and skips what was delivered", feed(exchange), stopped);
         SyncReport.error(exchange, stopped);

@@ -8,6 +8,7 @@ import java.util.HexFormat;
 import org.apache.camel.Exchange;
 import org.apache.camel.Expression;
 import org.apache.camel.InvalidPayloadException;
+import org.yofacturoyampi.routes.RouteVariables;
 
 /**
  * The idempotent key of a record about to be delivered: its id (exchange variable {@value #RECORD_ID}) and a
@@ -15,7 +16,7 @@ import org.apache.camel.InvalidPayloadException;
  */
 public final class RecordKey implements Expression {
 
-    public static final String RECORD_ID = "recordId";
+    public static final String RECORD_ID = RouteVariables.RECORD_ID;
 
     public String key(Exchange exchange) throws InvalidPayloadException {
         Object id = exchange.getVariable(RECORD_ID);

@@ -2,6 +2,7 @@ package org.yofacturoyampi.routes.paging;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
+import org.yofacturoyampi.routes.RouteVariables;
 
 /**
  * Opens one {@link ApiRecord} of a split page: the body becomes the record's JSON, the exchange variable
@@ -11,8 +12,8 @@ import org.apache.camel.Processor;
  */
 public final class OpenRecord implements Processor {
 
-    public static final String RECORD_ID = "apiRecordId";
-    public static final String RECORD_NAME = "apiRecordName";
+    public static final String RECORD_ID = RouteVariables.API_RECORD_ID;
+    public static final String RECORD_NAME = RouteVariables.API_RECORD_NAME;
 
     @Override
     public void process(Exchange exchange) {

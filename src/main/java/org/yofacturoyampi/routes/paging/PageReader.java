@@ -1,5 +1,7 @@
 package org.yofacturoyampi.routes.paging;
 
+import static org.yofacturoyampi.routes.RouteVariables.PATH;
+
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -14,6 +16,7 @@ import org.slf4j.LoggerFactory;
 import org.yofacturoyampi.routes.delivery.SafeFileName;
 import org.yofacturoyampi.routes.trigger.SyncReport;
 import org.apache.camel.Processor;
+import org.yofacturoyampi.routes.RouteVariables;
 
 /**
  * Reads one answer of a list endpoint: replaces the body with the page's records as {@link ApiRecord}s and sets the
@@ -30,8 +33,8 @@ import org.apache.camel.Processor;
  */
 public final class PageReader implements Processor {
 
-    public static final String PAGE = "page";
-    public static final String NEXT_PAGE = "nextPage";
+    public static final String PAGE = RouteVariables.PAGE;
+    public static final String NEXT_PAGE = RouteVariables.NEXT_PAGE;
     /** The absolute cap of the pages of one walk (configuration). */
     public static final String MAX_PAGES_PROPERTY = "paging.max-pages";
     public static final int DEFAULT_MAX_PAGES = 20_000;
@@ -77,13 +80,13 @@ public final class PageReader implements Processor {
         }
         int cap = exchange.getVariable(PAGE_CAP, maxPages(exchange), Integer.class);
         if (page > cap) {
-            throw new WalkStoppedException("the walk of " + exchange.getVariable("path", String.class)
+            throw new WalkStoppedException("the walk of " + exchange.getVariable(PATH, String.class)
                     + " reached its cap of " + cap + " pages (" + capReason(exchange, cap) + ") and stops");
         }
         JsonNode answer = parse(exchange.getMessage().getBody(byte[].class));
         Integer answered = currentPage(answer);
         if (answered != null && answered != page) {
-            throw new WalkStoppedException("asked for page " + page + " of " + exchange.getVariable("path", String.class)
+            throw new WalkStoppedException("asked for page " + page + " of " + exchange.getVariable(PATH, String.class)
                     + ", the answer is page " + answered + " (meta.current_page): the walk stops");
         }
         JsonNode found = answer.at(recordsPointer);
@@ -167,7 +170,7 @@ public final class PageReader implements Processor {
                 LOG.warn("{}: {} listed the id {} more than once in one walk (again on page {}); only its first "
                         + "record is delivered, and other repeats in this walk are not logged",
                         report != null ? report.feed() : exchange.getFromRouteId(),
-                        exchange.getVariable("path", String.class), record.getName(), page);
+                        exchange.getVariable(PATH, String.class), record.getName(), page);
             }
         }
         return first;

@@ -6,6 +6,7 @@ import java.util.Set;
 
 import org.apache.camel.spi.PropertiesComponent;
 import org.yofacturoyampi.routes.ConfigurationException;
+import org.yofacturoyampi.routes.Settings;
 import org.yofacturoyampi.routes.database.PostgresDatabase;
 
 /**
@@ -36,7 +37,8 @@ public final class SinkSettings {
     }
 
     public static SinkSettings from(PropertiesComponent properties) {
-        String url = value(properties, "sink.database-url");
+        Settings settings = Settings.of(properties);
+        String url = settings.text("sink.database-url");
         if (url.isEmpty()) {
             return new SinkSettings("", "", "", Set.of(), 0);
         }
@@ -45,7 +47,7 @@ public final class SinkSettings {
                     + "jdbc:postgresql://db.example.com:5432/records, not '" + PostgresDatabase.withoutParameters(url)
                     + "'");
         }
-        String listed = value(properties, "sink.database-feeds");
+        String listed = settings.text("sink.database-feeds");
         Set<String> feeds = new LinkedHashSet<>();
         if (listed.isEmpty() || listed.equals("all")) {
             feeds.addAll(FEEDS);
@@ -59,18 +61,9 @@ public final class SinkSettings {
                 feeds.add(name);
             }
         }
-        String pool = value(properties, "sink.pool-size");
-        int poolSize;
-        try {
-            poolSize = Integer.parseInt(pool);
-        } catch (NumberFormatException e) {
-            poolSize = 0;
-        }
-        if (poolSize < 2) {
-            throw new ConfigurationException("SINK_POOL_SIZE must be a number of at least 2, not '" + pool + "'");
-        }
-        return new SinkSettings(url, value(properties, "sink.database-user"),
-                value(properties, "sink.database-password"), Set.copyOf(feeds), poolSize);
+        int poolSize = settings.wholeInt("sink.pool-size", 2, Integer.MAX_VALUE, "a number of at least 2");
+        return new SinkSettings(url, settings.text("sink.database-user"),
+                settings.text("sink.database-password"), Set.copyOf(feeds), poolSize);
     }
 
     public boolean enabled() {
@@ -101,9 +94,5 @@ public final class SinkSettings {
     @Override
     public String toString() {
         return "table sink " + urlForMessages() + " for " + String.join(", ", feeds);
-    }
-
-    private static String value(PropertiesComponent properties, String key) {
-        return properties.resolveProperty(key).orElse("").trim();
     }
 }

@@ -1,5 +1,10 @@
 package org.yofacturoyampi.routes.sink;
 
+import static org.yofacturoyampi.routes.RouteVariables.ACCOUNT_ID;
+import static org.yofacturoyampi.routes.RouteVariables.BATCH_ID;
+import static org.yofacturoyampi.routes.RouteVariables.CONVERSATION_ID;
+import static org.yofacturoyampi.routes.RouteVariables.MESSAGE_ID;
+
 import java.util.List;
 
 import org.apache.camel.Exchange;
@@ -52,7 +57,7 @@ final class TableSinkRow implements Processor {
         String tenant = Tenants.idOf(exchange);
         String fingerprint = DeliveryKey.parse(keys.key(exchange)).fingerprint();
         SinkRow row = new SinkRow(place, tenant == null ? Tenants.DEFAULT : tenant,
-                exchange.getVariable("messageId", String.class), exchange.getVariable("conversationId", String.class),
+                exchange.getVariable(MESSAGE_ID, String.class), exchange.getVariable(CONVERSATION_ID, String.class),
                 json, fingerprint, null);
         // a refusal fails the message: the conversation stays pending, said by the routes' delivery failure line
         List<SinkWriter.Refusal> refused = writer.write(place.table(), List.of(row));
@@ -69,8 +74,8 @@ final class TableSinkRow implements Processor {
     /** The batch of an invoice, the account of a Yampi record; none for a batch. */
     private String parentId(Exchange exchange) {
         return switch (feed) {
-            case SinkTables.BATCH_INVOICES -> exchange.getVariable("batchId", String.class);
-            case SinkTables.YAMPI -> exchange.getVariable("accountId", String.class);
+            case SinkTables.BATCH_INVOICES -> exchange.getVariable(BATCH_ID, String.class);
+            case SinkTables.YAMPI -> exchange.getVariable(ACCOUNT_ID, String.class);
             default -> null;
         };
     }

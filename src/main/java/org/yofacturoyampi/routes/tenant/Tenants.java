@@ -10,6 +10,8 @@ import java.util.function.Function;
 
 import org.apache.camel.Exchange;
 import org.yofacturoyampi.routes.ConfigurationException;
+import org.yofacturoyampi.routes.Settings;
+import org.yofacturoyampi.routes.RouteVariables;
 
 /**
  * The tenants of one API (YoFacturo organisations, Yampi tokens), by id. The exchange variable {@code tenant} says
@@ -20,7 +22,7 @@ import org.yofacturoyampi.routes.ConfigurationException;
 public final class Tenants<T> {
 
     /** The exchange variable naming the tenant. */
-    public static final String VARIABLE = "tenant";
+    public static final String VARIABLE = RouteVariables.TENANT;
     /** The id of the tenant of a single-tenant setup (the plain variables, e.g. YOFACTURO_API_KEY). */
     public static final String DEFAULT = "default";
 
@@ -104,7 +106,7 @@ public final class Tenants<T> {
 
     /** The environment variable of a property, as Camel maps it: yofacturo.api-key -> YOFACTURO_API_KEY. */
     public static String environmentVariable(String key) {
-        return key.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_');
+        return Settings.variable(key);
     }
 
     /** The property of a tenant's setting: yofacturo.api-key for the default tenant, yofacturo.tenant.acme.api-key. */

@@ -1,5 +1,7 @@
 package org.yofacturoyampi.routes.trigger;
 
+import static org.yofacturoyampi.routes.RouteVariables.RECORD_KIND;
+
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -22,6 +24,7 @@ import org.yofacturoyampi.routes.OutOfMemoryExit;
 import org.yofacturoyampi.routes.UntrustedText;
 import org.yofacturoyampi.routes.delivery.DeliveryStateRepository;
 import org.yofacturoyampi.routes.tenant.Tenants;
+import org.yofacturoyampi.routes.RouteVariables;
 
 /**
  * The feeds that can be run, and their runs: the route {@code sync} (routes/sync.yaml) calls {@link #begin} and
@@ -36,9 +39,9 @@ public final class FeedRuns {
     public static final String ACCOUNT = "SyncAccount";
     public static final String TRIGGER = "SyncTrigger";
     /** Exchange variables the feed's walk route reads. */
-    public static final String ENTRY = "feedEntry";
-    public static final String ACCOUNTS = "accountIds";
-    public static final String RESOURCE = "resource";
+    public static final String ENTRY = RouteVariables.FEED_ENTRY;
+    public static final String ACCOUNTS = RouteVariables.ACCOUNT_IDS;
+    public static final String RESOURCE = RouteVariables.RESOURCE;
 
     private static final Logger LOG = LoggerFactory.getLogger(FeedRuns.class);
     private static final String HOLDS_LOCK = "SyncHoldsFeedLock";
@@ -294,7 +297,7 @@ public final class FeedRuns {
     public void delivered(Exchange exchange) {
         SyncReport report = SyncReport.of(exchange);
         if (report != null) {
-            report.delivered(exchange.getVariable("recordKind", "record", String.class),
+            report.delivered(exchange.getVariable(RECORD_KIND, "record", String.class),
                     exchange.getVariable(DeliveryStateRepository.CHANGE, String.class));
         }
     }

@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
 import org.yofacturoyampi.routes.delivery.DeliveryState;
 import org.yofacturoyampi.routes.paging.ApiRecord;
 import org.yofacturoyampi.routes.paging.UnexpectedAnswerException;
+import org.yofacturoyampi.routes.RouteVariables;
 
 /**
  * Reads the messages of one conversation with upstream's cursor (routes/yampi-conversation-messages.yaml): the first
@@ -38,8 +39,8 @@ public final class ConversationMessages {
 
     /** The name of the resource in YAMPI_RESOURCES and the catalogue. */
     public static final String RESOURCE = "messages";
-    public static final String CONVERSATION_ID = "conversationId";
-    public static final String NEXT_QUERY = "messagesQuery";
+    public static final String CONVERSATION_ID = RouteVariables.CONVERSATION_ID;
+    public static final String NEXT_QUERY = RouteVariables.MESSAGES_QUERY;
     private static final String CURSOR_KEY = "message-cursor/";
     private static final String PAGES = "messagesPages";
     private static final String OLDER = "olderMessages";
@@ -83,7 +84,8 @@ public final class ConversationMessages {
 
     /** Whether the record at hand is a conversation whose messages are read (its tenant polls messages). */
     public boolean wanted(Exchange exchange) {
-        return "conversations".equals(exchange.getVariable("resource", String.class)) && readsMessages.test(exchange);
+        return "conversations".equals(exchange.getVariable(RouteVariables.RESOURCE, String.class))
+                && readsMessages.test(exchange);
     }
 
     /** A conversation delivered before its messages were polled (messages just turned on): read them once. */
@@ -111,7 +113,7 @@ public final class ConversationMessages {
         exchange.removeVariable(SKIPPED);
         exchange.removeVariable(TO_DELIVER);
         exchange.setVariable(CONVERSATION_ID, conversation);
-        exchange.setVariable("path", pathTemplate.replace("{account_id}", accountId(exchange))
+        exchange.setVariable(RouteVariables.PATH, pathTemplate.replace("{account_id}", accountId(exchange))
                 .replace("{conversation_id}", conversation));
         String cursor = cursor(exchange, conversation);
         exchange.setVariable(NEXT_QUERY, cursor == null ? "" : "after=" + cursor);
@@ -128,9 +130,9 @@ public final class ConversationMessages {
     public void request(Exchange exchange) {
         aboutConversation(exchange);
         String query = exchange.getVariable(NEXT_QUERY, String.class);
-        exchange.setVariable("query", query);
+        exchange.setVariable(RouteVariables.QUERY, query);
         // what a dead letter names as the page
-        exchange.setVariable("page", query.isEmpty() ? "latest" : query);
+        exchange.setVariable(RouteVariables.PAGE, query.isEmpty() ? "latest" : query);
         exchange.setVariable(PAGES, exchange.getVariable(PAGES, 0, Integer.class) + 1);
     }
 
@@ -185,7 +187,7 @@ public final class ConversationMessages {
     /** Called once the downstream accepted a message: the cursor moves past it. */
     public void delivered(Exchange exchange) {
         mark(exchange, exchange.getVariable(CONVERSATION_ID, String.class),
-                exchange.getVariable("messageId", String.class));
+                exchange.getVariable(RouteVariables.MESSAGE_ID, String.class));
     }
 
     /**
@@ -212,7 +214,7 @@ public final class ConversationMessages {
     /** Where the default file sink puts a message under its account. */
     public String recordPath(Exchange exchange) {
         return "conversations/" + exchange.getVariable(CONVERSATION_ID, String.class) + "/messages/"
-                + exchange.getVariable("messageId", String.class);
+                + exchange.getVariable(RouteVariables.MESSAGE_ID, String.class);
     }
 
     private List<ApiRecord> parse(byte[] body) throws IOException {
@@ -245,8 +247,8 @@ public final class ConversationMessages {
 
     /** A failure from here on is about the conversation's messages, not one message (for the WARN line). */
     private static void aboutConversation(Exchange exchange) {
-        exchange.setVariable("recordKind", "messages of Yampi conversation");
-        exchange.setVariable("recordId",
+        exchange.setVariable(RouteVariables.RECORD_KIND, "messages of Yampi conversation");
+        exchange.setVariable(RouteVariables.RECORD_ID,
                 accountId(exchange) + "/" + exchange.getVariable(CONVERSATION_ID, String.class));
     }
 
@@ -259,10 +261,10 @@ public final class ConversationMessages {
     }
 
     private static String conversationId(Exchange exchange) {
-        return exchange.getVariable("yampiRecordId", String.class);
+        return exchange.getVariable(RouteVariables.YAMPI_RECORD_ID, String.class);
     }
 
     private static String accountId(Exchange exchange) {
-        return exchange.getVariable("accountId", String.class);
+        return exchange.getVariable(RouteVariables.ACCOUNT_ID, String.class);
     }
 }

@@ -1,5 +1,9 @@
 package org.yofacturoyampi.routes.yampi;
 
+import static org.yofacturoyampi.routes.RouteVariables.ACCOUNT_ID;
+import static org.yofacturoyampi.routes.RouteVariables.CONVERSATION_ID;
+import static org.yofacturoyampi.routes.RouteVariables.PATH;
+
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,9 +76,9 @@ public final class YampiMessages {
         ObjectNode message = ((ObjectNode) root).deepCopy();
         message.remove("account_id");
         message.remove("conversation_id");
-        exchange.setVariable("accountId", account);
-        exchange.setVariable("conversationId", conversation);
-        exchange.setVariable("path", "/api/v1/accounts/" + account + "/conversations/" + conversation + "/messages");
+        exchange.setVariable(ACCOUNT_ID, account);
+        exchange.setVariable(CONVERSATION_ID, conversation);
+        exchange.setVariable(PATH, "/api/v1/accounts/" + account + "/conversations/" + conversation + "/messages");
         if (tokenKind.apply(tenant) == YampiTokenKind.PLATFORM) {
             // upstream's platform apps may not post messages (Yampi would answer 401): said here, nothing is sent
             throw new InvalidSubmissionException("the Yampi token" + (tenants.size() > 1 ? " '" + tenant + "'" : "")
@@ -100,8 +104,8 @@ public final class YampiMessages {
         exchange.setVariable("yampiMessageId", messageId);
         exchange.getMessage().setHeader("YampiMessageId", messageId);
         exchange.getMessage().setBody(answer);
-        LOG.info("Yampi message posted to conversation {} of account {}", exchange.getVariable("conversationId"),
-                exchange.getVariable("accountId"));
+        LOG.info("Yampi message posted to conversation {} of account {}", exchange.getVariable(CONVERSATION_ID),
+                exchange.getVariable(ACCOUNT_ID));
     }
 
     public void rejected(Exchange exchange) throws JsonProcessingException {
@@ -110,8 +114,8 @@ public final class YampiMessages {
         int status = http == null ? 0 : http.getStatusCode();
         JsonNode apiError = AnswerJson.errorOf(json, http);
         RefusalReason reason = RefusalReason.of(http);
-        LOG.warn("Yampi refused a message to conversation {} of account {} (HTTP {} '{}'){}", exchange.getVariable("conversationId"),
-                exchange.getVariable("accountId"), status, reason.printable(), status == 401 && reason.isTokenRefused()
+        LOG.warn("Yampi refused a message to conversation {} of account {} (HTTP {} '{}'){}", exchange.getVariable(CONVERSATION_ID),
+                exchange.getVariable(ACCOUNT_ID), status, reason.printable(), status == 401 && reason.isTokenRefused()
                         ? ": set " + Tenants.variable("yampi", Tenants.idOf(exchange), "api-token") + " to a valid token" : "");
         error(exchange, "rejected", status, apiError);
     }
@@ -125,11 +129,11 @@ public final class YampiMessages {
         Throwable cause = exchange.getProperty(ExchangePropertyKey.EXCEPTION_CAUGHT, Throwable.class);
         Integer status = cause instanceof HttpOperationFailedException http ? http.getStatusCode() : null;
         String reason = "Yampi may have posted it (" + FailureDescription.of(cause) + "): not sent again, as a repeat "
-                + "would reach the customer twice; check conversation " + exchange.getVariable("conversationId")
+                + "would reach the customer twice; check conversation " + exchange.getVariable(CONVERSATION_ID)
                 + " before dropping it again";
         LOG.warn("Yampi message {} to conversation {} of account {} may have been posted ({}): not sent again; see the "
-                + "message errors", InboundFailureLog.nameOf(exchange), exchange.getVariable("conversationId"),
-                exchange.getVariable("accountId"), FailureDescription.of(cause));
+                + "message errors", InboundFailureLog.nameOf(exchange), exchange.getVariable(CONVERSATION_ID),
+                exchange.getVariable(ACCOUNT_ID), FailureDescription.of(cause));
         error(exchange, "uncertain", status, json.getNodeFactory().textNode(reason));
     }
 
@@ -140,8 +144,8 @@ public final class YampiMessages {
         Object attempts = exchange.getVariable(InboundAttempts.FAILED);
         String reason = "not sent after " + attempts + " attempts, the last: " + FailureDescription.of(cause);
         LOG.warn("Yampi message {} to conversation {} of account {} {}; moved to the message errors",
-                InboundFailureLog.nameOf(exchange), exchange.getVariable("conversationId"),
-                exchange.getVariable("accountId"), reason);
+                InboundFailureLog.nameOf(exchange), exchange.getVariable(CONVERSATION_ID),
+                exchange.getVariable(ACCOUNT_ID), reason);
         error(exchange, "failed", status, json.getNodeFactory().textNode(reason));
     }
 
@@ -150,7 +154,7 @@ public final class YampiMessages {
         Throwable cause = exchange.getProperty(ExchangePropertyKey.EXCEPTION_CAUGHT, Throwable.class);
         LOG.warn("Yampi message {} was posted to conversation {} of account {} (message id {}), but its answer could not "
                 + "be written to the results: {}; it is not posted again", InboundFailureLog.nameOf(exchange),
-                exchange.getVariable("conversationId"), exchange.getVariable("accountId"),
+                exchange.getVariable(CONVERSATION_ID), exchange.getVariable(ACCOUNT_ID),
                 exchange.getVariable("yampiMessageId"), FailureDescription.of(cause));
     }
 
@@ -164,8 +168,8 @@ public final class YampiMessages {
     private void error(Exchange exchange, String outcome, Integer status, JsonNode apiError) throws JsonProcessingException {
         String submission = exchange.getVariable("submission", String.class);
         Map<String, Object> error = new LinkedHashMap<>();
-        error.put("account_id", exchange.getVariable("accountId"));
-        error.put("conversation_id", exchange.getVariable("conversationId"));
+        error.put("account_id", exchange.getVariable(ACCOUNT_ID));
+        error.put("conversation_id", exchange.getVariable(CONVERSATION_ID));
         error.put("outcome", outcome);
         error.put("status", status);
         error.put("error", apiError);
@@ -177,7 +181,7 @@ public final class YampiMessages {
     }
 
     private static void headers(Exchange exchange) {
-        exchange.getMessage().setHeader("YampiAccountId", exchange.getVariable("accountId"));
-        exchange.getMessage().setHeader("YampiConversationId", exchange.getVariable("conversationId"));
+        exchange.getMessage().setHeader("YampiAccountId", exchange.getVariable(ACCOUNT_ID));
+        exchange.getMessage().setHeader("YampiConversationId", exchange.getVariable(CONVERSATION_ID));
     }
 }

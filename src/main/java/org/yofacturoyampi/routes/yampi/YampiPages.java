@@ -1,5 +1,11 @@
 package org.yofacturoyampi.routes.yampi;
 
+import static org.yofacturoyampi.routes.RouteVariables.ACCOUNT_ID;
+import static org.yofacturoyampi.routes.RouteVariables.PATH;
+import static org.yofacturoyampi.routes.RouteVariables.QUERY;
+import static org.yofacturoyampi.routes.RouteVariables.RESOURCE;
+import static org.yofacturoyampi.routes.RouteVariables.YAMPI_RECORD_NAME;
+
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,8 +52,8 @@ public final class YampiPages {
     /** Starts the walk at page 1 of the resource's path for this account and token kind. */
     public void start(Exchange exchange) {
         YampiResource r = resource(exchange);
-        String account = exchange.getVariable("accountId", String.class);
-        exchange.setVariable("path", r.pathFor(tokenKind.apply(exchange), UrlPathSegment.encode(account)));
+        String account = exchange.getVariable(ACCOUNT_ID, String.class);
+        exchange.setVariable(PATH, r.pathFor(tokenKind.apply(exchange), UrlPathSegment.encode(account)));
         exchange.setVariable(PageReader.NEXT_PAGE, 1);
         String tenant = Tenants.idOf(exchange);
         String api = tenant == null || Tenants.DEFAULT.equals(tenant) ? "Yampi" : "Yampi [" + tenant + "]";
@@ -64,7 +70,7 @@ public final class YampiPages {
         if (r.isPaged()) {
             query.append(query.length() == 0 ? "" : "&").append("page=").append(exchange.getVariable(PageReader.PAGE));
         }
-        exchange.setVariable("query", query.toString());
+        exchange.setVariable(QUERY, query.toString());
     }
 
     public void read(Exchange exchange) throws IOException {
@@ -86,11 +92,11 @@ public final class YampiPages {
      */
     public String recordPath(Exchange exchange) {
         YampiResource r = resource(exchange);
-        return r.isAccountItself() ? "account" : r.name() + "/" + exchange.getVariable("yampiRecordName", String.class);
+        return r.isAccountItself() ? "account" : r.name() + "/" + exchange.getVariable(YAMPI_RECORD_NAME, String.class);
     }
 
     private YampiResource resource(Exchange exchange) {
-        String name = exchange.getVariable("resource", String.class);
+        String name = exchange.getVariable(RESOURCE, String.class);
         YampiResource r = resources.get(name);
         if (r == null) {
             throw new IllegalStateException("resource '" + name + "' is not polled");

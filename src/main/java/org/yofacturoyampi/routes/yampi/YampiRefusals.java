@@ -1,5 +1,8 @@
 package org.yofacturoyampi.routes.yampi;
 
+import static org.yofacturoyampi.routes.RouteVariables.ACCOUNT_ID;
+import static org.yofacturoyampi.routes.RouteVariables.RESOURCE;
+
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
@@ -67,8 +70,8 @@ public final class YampiRefusals {
     public void refused(Exchange exchange) {
         HttpOperationFailedException http = exchange.getProperty(ExchangePropertyKey.EXCEPTION_CAUGHT,
                 HttpOperationFailedException.class);
-        String resource = exchange.getVariable("resource", String.class);
-        String account = exchange.getVariable("accountId", String.class);
+        String resource = exchange.getVariable(RESOURCE, String.class);
+        String account = exchange.getVariable(ACCOUNT_ID, String.class);
         String tenant = tenant(exchange);
         int status = http == null ? 0 : http.getStatusCode();
         SyncReport.error(exchange, "Yampi answered " + status + " for " + resource + " of account " + account);

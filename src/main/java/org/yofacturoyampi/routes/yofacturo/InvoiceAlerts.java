@@ -1,5 +1,7 @@
 package org.yofacturoyampi.routes.yofacturo;
 
+import static org.yofacturoyampi.routes.RouteVariables.BATCH_ID;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -74,7 +76,7 @@ public final class InvoiceAlerts implements Predicate {
         JsonNode invoice = json.readTree(exchange.getMessage().getBody(String.class));
         Map<String, Object> alert = new LinkedHashMap<>();
         alert.put("alert", "yofacturo-batch-invoice-problem");
-        alert.put("invoice_batch_id", exchange.getVariable("batchId"));
+        alert.put("invoice_batch_id", exchange.getVariable(BATCH_ID));
         alert.put("batch_invoice_id", invoice.path("id"));
         alert.put("external_invoice_id", invoice.path("external_invoice_id"));
         alert.put("invoice_number", invoice.path("invoice_number"));

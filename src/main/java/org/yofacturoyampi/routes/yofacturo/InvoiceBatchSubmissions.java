@@ -25,6 +25,7 @@ import org.yofacturoyampi.routes.delivery.FailureDescription;
 import org.yofacturoyampi.routes.delivery.InboundAttempts;
 import org.yofacturoyampi.routes.delivery.SafeFileName;
 import org.yofacturoyampi.routes.tenant.Tenants;
+import org.yofacturoyampi.routes.RouteVariables;
 
 /**
  * The steps of routes/yofacturo-submit.yaml: checks an inbound create-batch body, derives its Idempotency-Key, and
@@ -83,7 +84,7 @@ public final class InvoiceBatchSubmissions {
         }
         String id = external.asText().trim();
         exchange.setVariable("externalBatchId", id);
-        exchange.setVariable("idempotencyKey", IdempotencyKeys.forInvoiceBatch(id).toString());
+        exchange.setVariable(RouteVariables.IDEMPOTENCY_KEY, IdempotencyKeys.forInvoiceBatch(id).toString());
         exchange.getMessage().setBody(body);
     }
 
@@ -106,7 +107,7 @@ public final class InvoiceBatchSubmissions {
         exchange.getMessage().setHeader(EXTERNAL_BATCH_ID, exchange.getVariable("externalBatchId"));
         exchange.getMessage().setHeader(NAME, fileName(exchange));
         exchange.getMessage().setHeader(TENANT, Tenants.idOf(exchange));
-        exchange.getMessage().setHeader(IDEMPOTENCY_KEY, exchange.getVariable("idempotencyKey"));
+        exchange.getMessage().setHeader(IDEMPOTENCY_KEY, exchange.getVariable(RouteVariables.IDEMPOTENCY_KEY));
         exchange.getMessage().setHeader("YoFacturoInvoiceBatchId", root.path("data").path("id").asText(null));
         exchange.getMessage().setHeader(PARTIAL, partial);
         exchange.getMessage().setBody(answer);
@@ -205,7 +206,7 @@ public final class InvoiceBatchSubmissions {
         String submission = exchange.getVariable("submission", String.class);
         Map<String, Object> error = new LinkedHashMap<>();
         error.put("external_batch_id", exchange.getVariable("externalBatchId"));
-        error.put("idempotency_key", exchange.getVariable("idempotencyKey"));
+        error.put("idempotency_key", exchange.getVariable(RouteVariables.IDEMPOTENCY_KEY));
         error.put("outcome", outcome);
         error.put("status", status);
         error.put("error", apiError);

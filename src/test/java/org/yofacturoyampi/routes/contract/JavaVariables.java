@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -41,6 +42,7 @@ final class JavaVariables {
     private final Set<Use> set = new TreeSet<>(JavaVariables::byNameThenPlace);
     private final Set<Use> read = new TreeSet<>(JavaVariables::byNameThenPlace);
     private final List<String> unresolved = new ArrayList<>();
+    private final Set<Use> literals = new TreeSet<>(JavaVariables::byNameThenPlace);
 
     private JavaVariables() {
     }
@@ -66,6 +68,11 @@ final class JavaVariables {
         return read;
     }
 
+    /** The variables named by a string literal rather than a constant. */
+    Set<Use> literals() {
+        return literals;
+    }
+
     /** Calls whose variable name is neither a literal nor a String constant: the contract cannot check them. */
     List<String> unresolved() {
         return unresolved;
@@ -74,6 +81,34 @@ final class JavaVariables {
     private void scan(Path root, Path file) throws IOException {
         String source = withoutComments(Files.readString(file));
         String where = root.relativize(file).toString();
+        Function<String, String> names = names(source, file);
+        Matcher call = CALL.matcher(source);
+        while (call.find()) {
+            int line = lineOf(source, call.start());
+            Matcher argument = ARGUMENT.matcher(source).region(call.end(), source.length());
+            String name = argument.lookingAt() ? names.apply(argument.group(1)) : null;
+            if (name == null) {
+                unresolved.add(where + ":" + line + " " + call.group(1) + "("
+                        + source.substring(call.end(), Math.min(source.length(), call.end() + 40)).split("\n")[0]);
+                continue;
+            }
+            Use use = new Use(name, where + ":" + line);
+            if (argument.group(1).startsWith("\"")) {
+                literals.add(use);
+            }
+            if (call.group(1).equals("setVariable")) {
+                set.add(use);
+            } else if (call.group(1).equals("getVariable")) {
+                read.add(use);
+            }
+        }
+    }
+
+    /**
+     * What a name in the source {@code file} (comments removed) stands for: a literal's text, or a String constant's
+     * value (the constant's own type, an imported, nested or same-package one); null when it is neither.
+     */
+    static Function<String, String> names(String source, Path file) {
         Matcher packageName = PACKAGE.matcher(source);
         String pkg = packageName.find() ? packageName.group(1) : "";
         String self = (pkg.isEmpty() ? "" : pkg + ".") + file.getFileName().toString().replace(".java", "");
@@ -88,23 +123,7 @@ final class JavaVariables {
         while (staticImport.find()) {
             staticImports.add(new String[] {staticImport.group(1), staticImport.group(2)});
         }
-        Matcher call = CALL.matcher(source);
-        while (call.find()) {
-            int line = lineOf(source, call.start());
-            Matcher argument = ARGUMENT.matcher(source).region(call.end(), source.length());
-            String name = argument.lookingAt() ? resolve(argument.group(1), pkg, self, imports, staticImports) : null;
-            if (name == null) {
-                unresolved.add(where + ":" + line + " " + call.group(1) + "("
-                        + source.substring(call.end(), Math.min(source.length(), call.end() + 40)).split("\n")[0]);
-                continue;
-            }
-            Use use = new Use(name, where + ":" + line);
-            if (call.group(1).equals("setVariable")) {
-                set.add(use);
-            } else if (call.group(1).equals("getVariable")) {
-                read.add(use);
-            }
-        }
+        return expression -> resolve(expression, pkg, self, imports, staticImports);
     }
 
     /** A literal's text, or a String constant's value; null when it is neither. */
@@ -197,7 +216,7 @@ final class JavaVariables {
         return out.toString().replaceAll("(?m)^(\\s*)//.*$", "$1");
     }
 
-    private static int lineOf(String source, int index) {
+    static int lineOf(String source, int index) {
         int line = 1;
         for (int i = 0; i < index; i++) {
             if (source.charAt(i) == '\n') {

@@ -1,47 +1,37 @@
-package org.yofacturoyampi.routes.app;
+package org.yofacturoyampi.routes.http;
 
 import java.util.concurrent.TimeUnit;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.ThreadPoolProfile;
 import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
-import org.yofacturoyampi.routes.ConfigurationException;
+import org.yofacturoyampi.routes.Settings;
 
 /**
  * How many requests one tenant may have in flight ({@code yofacturo.max-concurrent-requests},
  * {@code yampi.max-concurrent-requests}), and the thread pool profile of the split that walks side by side
  * (routes/yofacturo-invoice-batches.yaml: the batches of a page; routes/yampi.yaml: the accounts). The pool has that
- * many threads for each configured tenant, and {@link org.yofacturoyampi.routes.http.RequestSlots} keeps each tenant
+ * many threads for each configured tenant, and {@link RequestSlots} keeps each tenant
  * to its own number of requests. The pool is shared by the tenants: the records of one tenant's page are queued
  * before the next tenant's, so tenants walking at the same moment take turns page by page.
  */
-final class RequestConcurrency {
+public final class RequestConcurrency {
 
-    static final int MAX = 64;
+    public static final int MAX = 64;
 
     private RequestConcurrency() {
     }
 
-    /** The setting, a whole number from 1 to {@value #MAX}; else a configuration error naming the variable. */
-    static int read(CamelContext context, String key, String variable) {
-        String value = context.getPropertiesComponent().resolveProperty(key).orElse("").trim();
-        try {
-            int n = Integer.parseInt(value);
-            if (n >= 1 && n <= MAX) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // said below
-        }
-        throw new ConfigurationException(variable + " must be a whole number of requests from 1 to " + MAX
-                + ", such as 4, not '" + value + "'");
+    /** The setting {@code key}, a whole number from 1 to {@value #MAX}; else a configuration error naming its variable. */
+    public static int read(Settings settings, String key) {
+        return settings.wholeInt(key, 1, MAX, "a whole number of requests from 1 to " + MAX + ", such as 4");
     }
 
     /**
      * Registers the thread pool profile {@code id} (named by a split's {@code executorService}): {@code perTenant}
      * threads for each of {@code tenants} tenants, a fixed pool; its queue holds at most one page of records.
      */
-    static void registerPool(CamelContext context, String id, int perTenant, int tenants) {
+    public static void registerPool(CamelContext context, String id, int perTenant, int tenants) {
         int threads = perTenant * Math.max(1, tenants);
         ThreadPoolProfile profile = new ThreadPoolProfile(id);
         profile.setPoolSize(threads);

@@ -1,4 +1,4 @@
-package org.yofacturoyampi.routes.app;
+package org.yofacturoyampi.routes.yampi;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -22,27 +22,19 @@ import org.apache.camel.spi.Registry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.yofacturoyampi.routes.ConfigurationException;
+import org.yofacturoyampi.routes.RouteGroups;
+import org.yofacturoyampi.routes.Settings;
 import org.yofacturoyampi.routes.cluster.ClusterStores;
 import org.yofacturoyampi.routes.delivery.DeliveryStates;
 import org.yofacturoyampi.routes.delivery.InboundAttempts;
 import org.yofacturoyampi.routes.health.CredentialHealth;
 import org.yofacturoyampi.routes.http.RateLimitGate;
+import org.yofacturoyampi.routes.http.RequestConcurrency;
 import org.yofacturoyampi.routes.http.RequestSlots;
 import org.yofacturoyampi.routes.metrics.FeedMetrics;
 import org.yofacturoyampi.routes.tenant.TenantIdempotentRepository;
 import org.yofacturoyampi.routes.tenant.Tenants;
 import org.yofacturoyampi.routes.trigger.FeedRuns;
-import org.yofacturoyampi.routes.yampi.ConversationMessages;
-import org.yofacturoyampi.routes.yampi.TokenRejectedException;
-import org.yofacturoyampi.routes.yampi.YampiCatalogue;
-import org.yofacturoyampi.routes.yampi.YampiPostLedger;
-import org.yofacturoyampi.routes.yampi.YampiMessages;
-import org.yofacturoyampi.routes.yampi.YampiPages;
-import org.yofacturoyampi.routes.yampi.YampiRefusals;
-import org.yofacturoyampi.routes.yampi.YampiResource;
-import org.yofacturoyampi.routes.yampi.YampiTenant;
-import org.yofacturoyampi.routes.yampi.YampiTokenHeader;
-import org.yofacturoyampi.routes.yampi.YampiTokenKind;
 
 /**
  * Wires the Yampi feeds: reads the resource catalogue, keeps the resources the token kind can read (saying once
@@ -50,7 +42,7 @@ import org.yofacturoyampi.routes.yampi.YampiTokenKind;
  * from the route template {@code yampi-resource-poll}. Without a token or account ids, the Yampi routes stay off and
  * one line says what to set.
  */
-final class YampiWiring extends MainListenerSupport {
+public final class YampiWiring extends MainListenerSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger(YampiWiring.class);
     private static final String TEMPLATE = "yampi-resource-poll";
@@ -59,7 +51,7 @@ final class YampiWiring extends MainListenerSupport {
     private final FeedMetrics metrics;
     private Tenants<YampiTenant> tenants;
 
-    YampiWiring(FeedRuns feeds, FeedMetrics metrics) {
+    public YampiWiring(FeedRuns feeds, FeedMetrics metrics) {
         this.feeds = feeds;
         this.metrics = metrics;
     }
@@ -68,24 +60,25 @@ final class YampiWiring extends MainListenerSupport {
     public void beforeConfigure(BaseMainSupport main) {
         CamelContext context = main.getCamelContext();
         PropertiesComponent properties = context.getPropertiesComponent();
+        Settings settings = Settings.of(properties);
         Registry registry = context.getRegistry();
         ObjectMapper json = new ObjectMapper();
 
         YampiCatalogue catalogue = YampiCatalogue.read(properties.loadProperties().stringPropertyNames(),
                 key -> properties.resolveProperty(key).orElse(null));
-        List<String> ids = Tenants.ids(property(properties, "yampi.tenants"), "YAMPI_TENANTS");
+        List<String> ids = Tenants.ids(settings.text("yampi.tenants"), "YAMPI_TENANTS");
         boolean several = !ids.equals(List.of(Tenants.DEFAULT));
-        Path stateDir = Path.of(property(properties, "state-dir"));
-        Duration maxWait = Duration.parse(property(properties, "http.rate-limit-max-wait"));
+        Path stateDir = Path.of(settings.text("state-dir"));
+        Duration maxWait = settings.duration("http.rate-limit-max-wait", null,
+                "an ISO-8601 duration such as PT1H or PT30M");
         DeliveryStates states = DeliveryStates.in(registry);
         ClusterStores stores = ClusterStores.of(context);
-        int concurrent = RequestConcurrency.read(context, "yampi.max-concurrent-requests",
-                "YAMPI_MAX_CONCURRENT_REQUESTS");
-        tenants = Tenants.of(ids, id -> tenant(properties, catalogue, id, several, stateDir, maxWait, states, stores,
+        int concurrent = RequestConcurrency.read(settings, "yampi.max-concurrent-requests");
+        tenants = Tenants.of(ids, id -> tenant(settings, catalogue, id, several, stateDir, maxWait, states, stores,
                 concurrent));
         Tenants<YampiTenant> t = tenants;
 
-        properties.addOverrideProperty("yampi.api-host", apiHost(property(properties, "yampi.base-url")));
+        properties.addOverrideProperty("yampi.api-host", apiHost(settings.text("yampi.base-url")));
         registry.bind("yampiToken", (Processor) e -> t.of(e).token().process(e));
         registry.bind("yampiPages", new YampiPages(
                 t.all().values().stream().flatMap(tenant -> tenant.polled().stream()).toList(),
@@ -98,8 +91,8 @@ final class YampiWiring extends MainListenerSupport {
         // of routes/yampi.yaml): as many threads per token as it may have requests in flight
         RequestConcurrency.registerPool(context, "yampiRequests", concurrent, configured.size());
         registry.bind("yampiMessages", new YampiMessages(json, configured, id -> t.all().get(id).kind()));
-        registry.bind("yampiMessageAttempts", InboundAttempts.of(property(properties, "yampi.messages-max-attempts"),
-                "YAMPI_MESSAGES_MAX_ATTEMPTS"));
+        registry.bind("yampiMessageAttempts", InboundAttempts.of(settings,
+                "yampi.messages-max-attempts"));
         registry.bind("yampiState", new TenantIdempotentRepository(t.map(YampiTenant::state)));
         // Yampi messages read from Kafka: claimed before their POST, settled once their outcome is written (one ledger
         // for every token: it is about the records read, not the tenants)
@@ -111,7 +104,7 @@ final class YampiWiring extends MainListenerSupport {
             throw RuntimeCamelException.wrapRuntimeException(e);
         }
         registry.bind("yampiPostLedger", ledger);
-        ConversationMessages messages = conversationMessages(properties, catalogue, t, json);
+        ConversationMessages messages = conversationMessages(settings, catalogue, t, json);
         registry.bind("yampiConversationMessages", messages);
         registry.bind("yampiMessagesWanted", (Predicate) messages::wanted);
         registry.bind("yampiMessagesNeverRead", (Predicate) messages::neverRead);
@@ -156,36 +149,26 @@ final class YampiWiring extends MainListenerSupport {
     }
 
     /** The messages of each conversation, read by the conversations feed when a tenant polls 'messages'. */
-    private static ConversationMessages conversationMessages(PropertiesComponent properties, YampiCatalogue catalogue,
+    private static ConversationMessages conversationMessages(Settings settings, YampiCatalogue catalogue,
             Tenants<YampiTenant> tenants, ObjectMapper json) {
         YampiResource messages = catalogue.find(ConversationMessages.RESOURCE);
-        String afterPageSize = property(properties, YampiCatalogue.PREFIX + "messages.after-page-size");
         return new ConversationMessages(e -> tenants.of(e).state(),
                 e -> tenants.of(e).polled().contains(messages), json, messages.path(), messages.recordsPointer(),
-                messages.pageSize(), wholeNumber(afterPageSize, 1, Integer.MAX_VALUE,
-                        "YAMPI_CATALOGUE_MESSAGES_AFTER_PAGE_SIZE"),
-                wholeNumber(property(properties, "yampi.messages-max-pages"), 1, 10_000, "YAMPI_MESSAGES_MAX_PAGES"));
+                messages.pageSize(), wholeNumber(settings, YampiCatalogue.PREFIX + "messages.after-page-size", 1,
+                        Integer.MAX_VALUE),
+                wholeNumber(settings, "yampi.messages-max-pages", 1, 10_000));
     }
 
-    private static int wholeNumber(String value, int min, int max, String variable) {
-        try {
-            int n = Integer.parseInt(value);
-            if (n >= min && n <= max) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // said below
-        }
-        throw new ConfigurationException(variable + " must be a whole number from " + min + " to " + max + ", not '"
-                + value + "'");
+    private static int wholeNumber(Settings settings, String key, int min, int max) {
+        return settings.wholeInt(key, min, max, "a whole number from " + min + " to " + max);
     }
 
     /** A token and its accounts: YAMPI_TENANTS lists them (YAMPI_TENANT_<ID>_*); without it, one, with YAMPI_*. */
-    private static YampiTenant tenant(PropertiesComponent properties, YampiCatalogue catalogue, String id,
+    private static YampiTenant tenant(Settings settings, YampiCatalogue catalogue, String id,
             boolean several, Path stateDir, Duration maxWait, DeliveryStates states, ClusterStores stores,
             int concurrent) {
-        String token = setting(properties, id, "api-token", false);
-        String accounts = setting(properties, id, "account-ids", false);
+        String token = setting(settings, id, "api-token", false);
+        String accounts = setting(settings, id, "account-ids", false);
         List<String> missing = new ArrayList<>();
         if (token.isEmpty()) {
             missing.add(Tenants.variable("yampi", id, "api-token"));
@@ -200,8 +183,8 @@ final class YampiWiring extends MainListenerSupport {
         } else {
             accountIds = Arrays.stream(accounts.split(",")).map(String::trim).toList();
         }
-        YampiTokenKind kind = YampiTokenKind.parse(setting(properties, id, "token-kind", true));
-        List<YampiResource> selected = catalogue.select(setting(properties, id, "resources", true));
+        YampiTokenKind kind = YampiTokenKind.parse(setting(settings, id, "token-kind", true));
+        List<YampiResource> selected = catalogue.select(setting(settings, id, "resources", true));
         List<String> names = selected.stream().map(YampiResource::name).toList();
         if (names.contains(ConversationMessages.RESOURCE) && !names.contains("conversations")) {
             throw new ConfigurationException(Tenants.variable("yampi", id, "resources") + " names messages but not "
@@ -226,9 +209,9 @@ final class YampiWiring extends MainListenerSupport {
     }
 
     /** A tenant's setting; with {@code inherits}, an unset tenant setting falls back to the plain yampi.* one. */
-    private static String setting(PropertiesComponent properties, String id, String name, boolean inherits) {
-        String value = property(properties, Tenants.property("yampi", id, name));
-        return value.isEmpty() && inherits ? property(properties, "yampi." + name) : value;
+    private static String setting(Settings settings, String id, String name, boolean inherits) {
+        String value = settings.text(Tenants.property("yampi", id, name));
+        return value.isEmpty() && inherits ? settings.text("yampi." + name) : value;
     }
 
     @Override
@@ -257,7 +240,7 @@ final class YampiWiring extends MainListenerSupport {
             }
         }
         if (tenants.all().values().stream().noneMatch(YampiTenant::isConfigured)) {
-            int off = RuntimeWiring.switchOff(context, "yampi");
+            int off = RouteGroups.switchOff(context, "yampi");
             LOG.warn("Yampi feeds are off ({} routes not started): set {}, or run with --sandbox", off,
                     String.join(" and ", missing));
         } else if (!missing.isEmpty()) {
@@ -272,9 +255,5 @@ final class YampiWiring extends MainListenerSupport {
             host = host.substring(0, host.length() - 1);
         }
         return host.endsWith("/api/v1") ? host.substring(0, host.length() - "/api/v1".length()) : host;
-    }
-
-    private static String property(PropertiesComponent properties, String key) {
-        return properties.resolveProperty(key).orElse("").trim();
     }
 }
