@@ -48,6 +48,7 @@ import org.yofacturoyampi.routes.http.RateLimitGate;
 import org.yofacturoyampi.routes.http.RequestSlots;
 import org.yofacturoyampi.routes.http.UrlPathSegment;
 import org.yofacturoyampi.routes.http.RequestNeverSent;
+import org.yofacturoyampi.routes.http.PerApi;
 import org.yofacturoyampi.routes.metrics.FeedMetrics;
 import org.yofacturoyampi.routes.yofacturo.BearerHeader;
 import org.yofacturoyampi.routes.yofacturo.CamelSessionIssuer;
@@ -102,6 +103,11 @@ final class RuntimeWiring extends MainListenerSupport {
         registry.bind("recordKey", new RecordKey());
         registry.bind("openRecord", new OpenRecord());
         registry.bind("requestNeverSent", new RequestNeverSent());
+        // the HTTP error handling both APIs share: rateLimited runs yofacturoRateLimited or yampiRateLimited, as the
+        // variable 'api' says; rateLimitWait and httpFailure the same way
+        for (String role : List.of("RateLimited", "RateLimitWait", "HttpFailure")) {
+            registry.bind(Character.toLowerCase(role.charAt(0)) + role.substring(1), new PerApi(registry, role));
+        }
         registry.bind("inboundFailures", new InboundFailureLog());
         registry.bind("inboundSource", new InboundSource());
         registry.bind("inboundRetryPause", new InboundRetryPause(inboundPollDelay(context)));
