@@ -12,7 +12,6 @@ import org.apache.camel.CamelContext;
 import org.yofacturoyampi.routes.ConfigurationException;
 import org.yofacturoyampi.routes.cluster.ClusterStores;
 import org.apache.camel.Processor;
-import org.apache.camel.builder.TemplatedRouteBuilder;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.MainListenerSupport;
@@ -234,8 +233,7 @@ final class RuntimeWiring extends MainListenerSupport {
             }
             String feed = Tenants.name("yofacturo-invoice-batches", tenant.id());
             feeds.register(feed, "yofacturo-invoice-batches", tenant.id());
-            TemplatedRouteBuilder.builder(context, "yofacturo-invoice-batches-poll")
-                    .routeId(feed + "-schedule").parameter("feed", feed).add();
+            FeedSchedule.add(context, feed + "-schedule", feed, "yofacturo");
             SessionTokenCache sessions = tenant.sessions();
             HealthCheckRegistry.get(context).register(new CredentialHealth(Tenants.name("yofacturo-session", tenant.id()),
                     () -> sessions.hasValidSession() ? null : sessions.isKeyRejected()

@@ -13,7 +13,6 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Predicate;
 import org.apache.camel.Processor;
 import org.apache.camel.RuntimeCamelException;
-import org.apache.camel.builder.TemplatedRouteBuilder;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.MainListenerSupport;
@@ -47,13 +46,12 @@ import org.yofacturoyampi.routes.yampi.YampiTokenKind;
 /**
  * Wires the Yampi feeds: reads the resource catalogue, keeps the resources the token kind can read (saying once
  * which it cannot), binds the beans routes/yampi.yaml names, and makes one route {@code yampi-<resource>} per resource
- * from the route template {@code yampi-resource-poll}. Without a token or account ids, the Yampi routes stay off and
+ * from the route template {@code feed-schedule} (FeedSchedule). Without a token or account ids, the Yampi routes stay off and
  * one line says what to set.
  */
 final class YampiWiring extends MainListenerSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger(YampiWiring.class);
-    private static final String TEMPLATE = "yampi-resource-poll";
 
     private final FeedRuns feeds;
     private final FeedMetrics metrics;
@@ -252,7 +250,7 @@ final class YampiWiring extends MainListenerSupport {
                 }
                 String feed = Tenants.DEFAULT.equals(tenant.id()) ? "yampi-" + resource.name()
                         : "yampi-" + tenant.id() + "-" + resource.name();
-                TemplatedRouteBuilder.builder(context, TEMPLATE).routeId(feed).parameter("feed", feed).add();
+                FeedSchedule.add(context, feed, feed, "yampi");
                 feeds.register(feed, "yampi-resource-walk", tenant.id(), resource.name(), tenant.accountIds());
             }
         }
