@@ -102,11 +102,11 @@ final class RuntimeWiring extends MainListenerSupport {
         registry.bind("recordKey", new RecordKey());
         registry.bind("openRecord", new OpenRecord());
         registry.bind("requestNeverSent", new RequestNeverSent());
-        // the HTTP error handling both APIs share: rateLimited runs yofacturoRateLimited or yampiRateLimited, as the
-        // variable 'api' says; rateLimitWait and httpFailure the same way
-        for (String role : List.of("RateLimited", "RateLimitWait", "HttpFailure")) {
-            registry.bind(Character.toLowerCase(role.charAt(0)) + role.substring(1), new PerApi(registry, role));
-        }
+        // the HTTP error handling both APIs share (routes/error-handling.yaml): each runs the bean of the API the
+        // variable 'api' names, e.g. rateLimitWait runs yofacturoRateLimitWait or yampiRateLimitWait
+        registry.bind("rateLimited", new PerApi(registry, "RateLimited"));
+        registry.bind("rateLimitWait", new PerApi(registry, "RateLimitWait"));
+        registry.bind("httpFailure", new PerApi(registry, "HttpFailure"));
         registry.bind("inboundFailures", new InboundFailureLog());
         registry.bind("inboundSource", new InboundSource());
         registry.bind("inboundRetryPause", new InboundRetryPause(inboundPollDelay(context)));
