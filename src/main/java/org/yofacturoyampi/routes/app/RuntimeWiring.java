@@ -22,6 +22,7 @@ import org.yofacturoyampi.routes.delivery.InboundSource;
 import org.yofacturoyampi.routes.delivery.PollFailureLog;
 import org.yofacturoyampi.routes.delivery.RecordKey;
 import org.yofacturoyampi.routes.http.AnswerSizeLimit;
+import org.yofacturoyampi.routes.http.PerApi;
 import org.yofacturoyampi.routes.http.RequestNeverSent;
 import org.yofacturoyampi.routes.kafka.KafkaRecordKey;
 import org.yofacturoyampi.routes.metrics.FeedMetrics;
@@ -77,6 +78,11 @@ final class RuntimeWiring extends MainListenerSupport {
         registry.bind("recordKey", new RecordKey());
         registry.bind("openRecord", new OpenRecord());
         registry.bind("requestNeverSent", new RequestNeverSent());
+        // the HTTP error handling both APIs share (routes/error-handling.yaml): each runs the bean of the API the
+        // variable 'api' names, e.g. rateLimitWait runs yofacturoRateLimitWait or yampiRateLimitWait
+        registry.bind("rateLimited", new PerApi(registry, "RateLimited"));
+        registry.bind("rateLimitWait", new PerApi(registry, "RateLimitWait"));
+        registry.bind("httpFailure", new PerApi(registry, "HttpFailure"));
         registry.bind("inboundFailures", new InboundFailureLog());
         registry.bind("inboundSource", new InboundSource());
         // inbound.poll-delay: milliseconds, 0 or more (Camel's file consumers read it too)

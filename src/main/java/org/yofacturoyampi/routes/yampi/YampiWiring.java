@@ -13,7 +13,6 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Predicate;
 import org.apache.camel.Processor;
 import org.apache.camel.RuntimeCamelException;
-import org.apache.camel.builder.TemplatedRouteBuilder;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.MainListenerSupport;
@@ -35,17 +34,17 @@ import org.yofacturoyampi.routes.metrics.FeedMetrics;
 import org.yofacturoyampi.routes.tenant.TenantIdempotentRepository;
 import org.yofacturoyampi.routes.tenant.Tenants;
 import org.yofacturoyampi.routes.trigger.FeedRuns;
+import org.yofacturoyampi.routes.trigger.FeedSchedule;
 
 /**
  * Wires the Yampi feeds: reads the resource catalogue, keeps the resources the token kind can read (saying once
  * which it cannot), binds the beans routes/yampi.yaml names, and makes one route {@code yampi-<resource>} per resource
- * from the route template {@code yampi-resource-poll}. Without a token or account ids, the Yampi routes stay off and
+ * from the route template {@code feed-schedule} (FeedSchedule). Without a token or account ids, the Yampi routes stay off and
  * one line says what to set.
  */
 public final class YampiWiring extends MainListenerSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger(YampiWiring.class);
-    private static final String TEMPLATE = "yampi-resource-poll";
 
     private final FeedRuns feeds;
     private final FeedMetrics metrics;
@@ -235,7 +234,7 @@ public final class YampiWiring extends MainListenerSupport {
                 }
                 String feed = Tenants.DEFAULT.equals(tenant.id()) ? "yampi-" + resource.name()
                         : "yampi-" + tenant.id() + "-" + resource.name();
-                TemplatedRouteBuilder.builder(context, TEMPLATE).routeId(feed).parameter("feed", feed).add();
+                FeedSchedule.add(context, feed, feed, "yampi");
                 feeds.register(feed, "yampi-resource-walk", tenant.id(), resource.name(), tenant.accountIds());
             }
         }

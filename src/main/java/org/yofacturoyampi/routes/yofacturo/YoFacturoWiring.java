@@ -12,7 +12,6 @@ import java.util.List;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Processor;
-import org.apache.camel.builder.TemplatedRouteBuilder;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.MainListenerSupport;
@@ -35,6 +34,7 @@ import org.yofacturoyampi.routes.paging.PagingRule;
 import org.yofacturoyampi.routes.tenant.TenantIdempotentRepository;
 import org.yofacturoyampi.routes.tenant.Tenants;
 import org.yofacturoyampi.routes.trigger.FeedRuns;
+import org.yofacturoyampi.routes.trigger.FeedSchedule;
 
 /**
  * Wires the YoFacturo feeds: one tenant per organisation (its key, session cache, rate-limit gate, request slots and
@@ -161,8 +161,7 @@ public final class YoFacturoWiring extends MainListenerSupport {
             }
             String feed = Tenants.name("yofacturo-invoice-batches", tenant.id());
             feeds.register(feed, "yofacturo-invoice-batches", tenant.id());
-            TemplatedRouteBuilder.builder(context, "yofacturo-invoice-batches-poll")
-                    .routeId(feed + "-schedule").parameter("feed", feed).add();
+            FeedSchedule.add(context, feed + "-schedule", feed, "yofacturo");
             SessionTokenCache sessions = tenant.sessions();
             HealthCheckRegistry.get(context).register(new CredentialHealth(Tenants.name("yofacturo-session", tenant.id()),
                     () -> sessions.hasValidSession() ? null : sessions.isKeyRejected()
