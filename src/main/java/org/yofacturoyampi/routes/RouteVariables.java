@@ -12,6 +12,8 @@ import java.util.TreeSet;
  */
 public final class RouteVariables {
 
+    /** {@value}: the API an HTTP route calls ({@code yofacturo}, {@code yampi}): the shared error clauses run its beans. */
+    public static final String API = "api";
     /** {@value}: the tenant an exchange works for (Tenants); unset: the first. */
     public static final String TENANT = "tenant";
     /** {@value}: the Yampi resource a walk reads. */

@@ -1,5 +1,6 @@
 package org.yofacturoyampi.routes.http;
 
+import org.yofacturoyampi.routes.RouteVariables;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.spi.Registry;
@@ -13,7 +14,7 @@ import org.apache.camel.spi.Registry;
 public final class PerApi implements Processor {
 
     /** The exchange variable naming the API a request goes to. */
-    public static final String VARIABLE = "api";
+    public static final String VARIABLE = RouteVariables.API;
 
     private final Registry registry;
     private final String role;
