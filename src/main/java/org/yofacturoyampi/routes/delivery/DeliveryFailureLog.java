@@ -39,6 +39,10 @@ public final class DeliveryFailureLog {
             }
             return;
         }
+        SyncReport run = SyncReport.of(exchange);
+        if (run != null && run.endedBy(cause)) {
+            return; // a record after the run was abandoned: the reason is said once, when the run ends
+        }
         String kind = exchange.getVariable(RECORD_KIND, "record", String.class);
         Object id = exchange.getVariable(RecordKey.RECORD_ID);
         String downstream = exchange.getProperty(ExchangePropertyKey.FAILURE_ENDPOINT, String.class);
@@ -59,12 +63,17 @@ public final class DeliveryFailureLog {
                     : " to " + downstream(exchange, downstream);
         }
         String failure = kind + " " + id + " not delivered" + where + ": " + FailureDescription.of(cause);
-        SyncReport run = SyncReport.of(exchange);
         String feed = run != null ? run.feed() : exchange.getFromRouteId();
         String tenant = Tenants.idOf(exchange);
         LOG.warn("{} (tenant {}): {}; it stays pending and is retried at the next poll", feed,
                 tenant == null ? Tenants.DEFAULT : tenant, failure);
         SyncReport.error(exchange, failure);
+        if (run != null && part == null && downstream != null && !isApiCall(exchange, downstream)
+                && DownstreamUnreachableException.isUnreachable(cause)) {
+            // the others would each wait for the same timeout: the run ends at its next record
+            run.abandon(new DownstreamUnreachableException(
+                    "the downstream " + URISupport.sanitizeUri(downstream) + " cannot be reached"));
+        }
     }
 
     /** The exchange of another record, delivered with this one, whose delivery failed (a split names it), or null. */

@@ -18,7 +18,8 @@ public final class PollFailureLog {
         Throwable cause = exchange.getProperty(ExchangePropertyKey.EXCEPTION_CAUGHT, Throwable.class);
         OutOfMemoryExit.ifOutOfMemory(cause);
         SyncReport run = SyncReport.of(exchange);
-        if (DeliveryStateUnavailableException.in(cause) != null && run != null && !run.sayAbandonOnce()) {
+        if (run != null && (DeliveryStateUnavailableException.in(cause) != null || run.endedBy(cause))
+                && !run.sayAbandonOnce()) {
             return; // said once for the run, not again for each account or record of the page
         }
         Object page = exchange.getVariable(PAGE);

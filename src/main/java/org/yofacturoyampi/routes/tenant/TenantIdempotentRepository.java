@@ -4,6 +4,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.spi.IdempotentRepository;
 import org.apache.camel.support.service.ServiceHelper;
 import org.apache.camel.support.service.ServiceSupport;
+import org.yofacturoyampi.routes.trigger.SyncReport;
 
 /** One idempotent repository per tenant behind one name: the exchange's tenant picks the repository. */
 public final class TenantIdempotentRepository extends ServiceSupport implements IdempotentRepository {
@@ -14,8 +15,13 @@ public final class TenantIdempotentRepository extends ServiceSupport implements 
         this.repositories = repositories;
     }
 
+    /** Also where a run that was abandoned (its state or its downstream out of reach) ends, at its next record. */
     @Override
     public boolean contains(Exchange exchange, String key) {
+        SyncReport run = SyncReport.of(exchange);
+        if (run != null && run.abandoned() != null) {
+            throw run.abandoned();
+        }
         return repositories.of(exchange).contains(exchange, key);
     }
 

@@ -68,13 +68,24 @@ public final class SyncReport {
     }
 
     /**
-     * The run cannot go on (the delivery state cannot be reached): the first reason is kept, and the walk ends at its
+     * The run cannot go on (the delivery state or the downstream cannot be reached): the first reason is kept, and the walk ends at its
      * next page ({@link #abandoned()}).
      */
     public void abandon(RuntimeException why) {
         if (abandoned == null) {
             abandoned = why;
         }
+    }
+
+    /** True if {@code failure} is (or was caused by) the reason this run was abandoned for. */
+    public boolean endedBy(Throwable failure) {
+        RuntimeException reason = abandoned;
+        for (Throwable t = failure; reason != null && t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t == reason) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Why the run cannot go on, or null. */

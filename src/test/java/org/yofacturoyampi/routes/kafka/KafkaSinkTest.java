@@ -17,6 +17,7 @@ import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.logging.log4j.Level;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.AfterEach;
@@ -29,6 +30,7 @@ import org.yofacturoyampi.routes.delivery.DeliveryStateRepository;
 import org.yofacturoyampi.routes.sandbox.Sandbox;
 import org.yofacturoyampi.routes.sandbox.SandboxSettings;
 import org.yofacturoyampi.routes.support.KafkaBroker;
+import org.yofacturoyampi.routes.support.LogCapture;
 import org.yofacturoyampi.routes.support.RunningApp;
 
 /** Feeds whose ..._TO is a kafka: URI, against a real broker started in-process (one for the class, a topic per test). */
@@ -118,8 +120,9 @@ class KafkaSinkTest {
     @Test
     void aBrokerStoppedMidRunLeavesWhatItDidNotAcknowledgePendingAndAllArrivesOnceItIsBack(@TempDir Path work)
             throws Exception {
-        // given 6 batches of one invoice, and a broker that stops as the 4th batch is about to be sent
-        SandboxSettings settings = SandboxSettings.builder().batchCount(6).invoicesPerBatch(1).build();
+        // given 9 batches of one invoice, listed 3 per page, and a broker that stops as the 4th batch (the first of the
+        // second page) is about to be sent
+        SandboxSettings settings = SandboxSettings.builder().batchCount(9).invoicesPerBatch(1).build();
         sandbox = Sandbox.start(settings);
         String batches = KafkaBroker.topic("batches");
         String invoices = KafkaBroker.topic("invoices");
@@ -131,10 +134,21 @@ class KafkaSinkTest {
         AtomicInteger sent = new AtomicInteger();
 
         // when the feed runs while the broker goes away
-        try (RunningApp app = brokerStoppingApp(work, settings, batches, invoices, sent)) {
+        List<String> warnings;
+        try (LogCapture log = LogCapture.start();
+                RunningApp app = brokerStoppingApp(work, settings, batches, invoices, sent)) {
             assertThat(app.syncOverHttp("{\"feed\": \"yofacturo-invoice-batches\"}").statusCode()).isEqualTo(200);
+            warnings = log.linesAt(Level.WARN);
         }
         Set<String> markedDuringTheOutage = marked(work, "yofacturo-invoice-batches.state");
+
+        // then the batches the broker did not acknowledge are said, and the run ended with their page: the third
+        // page was not read, so its batches did not wait for the delivery timeout in turn
+        assertThat(warnings.stream().filter(l -> l.contains("not delivered"))
+                .map(l -> l.replaceAll(".*invoice batch (\\d+) not delivered.*", "$1"))).containsExactlyInAnyOrder("4", "5", "6");
+        assertThat(warnings.stream().filter(l -> l.contains("cannot be reached"))).singleElement().asString()
+                .contains("poll stopped at page 3", "the downstream kafka://" + batches);
+        assertThat(sent).hasValue(6);
 
         // then only what the broker acknowledged is marked delivered: the first three batches
         broker.restart();
@@ -148,10 +162,10 @@ class KafkaSinkTest {
         }
 
         // then every batch and invoice arrived, each once
-        List<ConsumerRecord<String, String>> all = broker.read(batches, 6, READ);
-        assertThat(all).hasSize(6);
-        assertThat(keys(all)).hasSize(6).isEqualTo(marked(work, "yofacturo-invoice-batches.state"));
-        assertThat(keys(broker.read(invoices, 6, READ))).hasSize(6);
+        List<ConsumerRecord<String, String>> all = broker.read(batches, 9, READ);
+        assertThat(all).hasSize(9);
+        assertThat(keys(all)).hasSize(9).isEqualTo(marked(work, "yofacturo-invoice-batches.state"));
+        assertThat(keys(broker.read(invoices, 9, READ))).hasSize(9);
     }
 
     private static Map<String, String> headers(ConsumerRecord<String, String> m) {
@@ -172,19 +186,22 @@ class KafkaSinkTest {
         RunningApp app = RunningApp.builder(work).yofacturo(sandbox.baseUrl(), settings.yofacturoApiKey())
                 .property("yofacturo.invoice-batches-to", "direct:batches-to-kafka")
                 .property("yofacturo.batch-invoices-to", kafka(invoices))
-                // one batch at a time, so that "the 4th batch" is the 4th sent and the first three were acknowledged
-                .property("yofacturo.max-concurrent-requests", "1")
-                // a record the broker does not acknowledge fails after 4 s instead of 30 (the 3 batches sent after the
-                // stop cost 12 s)
+                // a page's batches go to Kafka side by side, and the next page is read once all are acknowledged: with
+                // 3 per page the first page is acknowledged before the 4th batch stops the broker
+                .property("yofacturo.per-page", "3")
+                // a record the broker does not acknowledge fails after 4 s instead of 30
                 .property("camel.component.kafka.delivery-timeout-ms", "4000")
                 .property("camel.component.kafka.request-timeout-ms", "3000")
                 .property("camel.component.kafka.max-block-ms", "4000").start();
         app.context().addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
+                // one at a time through here: the batches after the 4th go once the broker has stopped
                 from("direct:batches-to-kafka").process(e -> {
-                    if (sent.incrementAndGet() == 4) {
-                        broker.stop();
+                    synchronized (sent) {
+                        if (sent.incrementAndGet() == 4) {
+                            broker.stop();
+                        }
                     }
                 }).to(kafka(batches));
             }
