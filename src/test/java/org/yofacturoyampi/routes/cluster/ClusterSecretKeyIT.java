@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.nio.file.Path;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.yofacturoyampi.routes.ConfigurationException;
@@ -13,7 +14,8 @@ import org.yofacturoyampi.routes.support.RunningApp;
 import org.yofacturoyampi.routes.support.TestDatabase;
 
 /** Cluster mode and CLUSTER_SECRET_KEY, on a real PostgreSQL schema. */
-class ClusterSecretKeyTest {
+@Tag("database")
+class ClusterSecretKeyIT {
 
     @TempDir
     Path work;
