@@ -8,6 +8,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -17,6 +18,8 @@ import org.apache.camel.component.properties.PropertiesComponent;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
+import org.apache.camel.support.ScheduledPollConsumer;
+import org.awaitility.Awaitility;
 import org.yofacturoyampi.routes.app.Application;
 import org.yofacturoyampi.routes.app.LaunchOptions;
 
@@ -33,6 +36,12 @@ public final class RunningApp implements AutoCloseable {
     public static final String EVERY_SECOND = "0/1 * * * * ?";
     /** Quartz cron that will not fire during a test. */
     public static final String NEVER = "0 0 0 1 1 ? 2099";
+    /**
+     * The inbound folders' read lock of config/application.properties, checked every 100 ms instead of every 500 ms: the
+     * same "changed" check (a file is read once its size and time stay the same between two checks), sooner. Cluster
+     * mode replaces it with its own, as it does the configured one.
+     */
+    public static final String READ_LOCK = "readLock=changed&readLockCheckInterval=100";
 
     private final Main main;
 
@@ -93,6 +102,17 @@ public final class RunningApp implements AutoCloseable {
         return "http://127.0.0.1:" + httpPort() + path;
     }
 
+    /**
+     * Waits until the polling consumer of this route (a folder's, every inbound.poll-delay) has polled {@code polls}
+     * more times, at most 20 s: "several more polls went by", counted rather than slept.
+     */
+    public void awaitPolls(String routeId, int polls) {
+        ScheduledPollConsumer consumer = (ScheduledPollConsumer) context().getRoute(routeId).getConsumer();
+        long until = consumer.getCounter() + polls;
+        Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20))
+                .until(() -> consumer.getCounter() >= until);
+    }
+
     public boolean isRouteStarted(String routeId) {
         return context().getRouteController().getRouteStatus(routeId) == ServiceStatus.Started;
     }
@@ -121,6 +141,7 @@ public final class RunningApp implements AutoCloseable {
             properties.put("yampi.tenants", "");
             properties.put("input-dir", workDir.resolve("in").toString());
             properties.put("inbound.poll-delay", "200");
+            properties.put("inbound.read-lock", READ_LOCK);
             properties.put("server.host", "127.0.0.1");
             properties.put("server.port", String.valueOf(freePort()));
             // cluster mode (a test that sets cluster.database-url) needs a key; an obviously fake one
