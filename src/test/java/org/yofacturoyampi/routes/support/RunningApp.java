@@ -13,7 +13,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 import org.apache.camel.CamelContext;
+import org.apache.camel.Route;
 import org.apache.camel.ServiceStatus;
+import org.apache.camel.component.file.FileEndpoint;
 import org.apache.camel.component.properties.PropertiesComponent;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
@@ -103,11 +105,17 @@ public final class RunningApp implements AutoCloseable {
     }
 
     /**
-     * Waits until the polling consumer of this route (a folder's, every inbound.poll-delay) has polled {@code polls}
-     * more times, at most 20 s: "several more polls went by", counted rather than slept.
+     * Waits until the route reading this inbound folder (every inbound.poll-delay) has polled it {@code polls} more
+     * times, at most 20 s: "several more polls went by", counted rather than slept. A poll that takes a file returns
+     * once the file's exchange is done, so the counted polls come after it.
      */
-    public void awaitPolls(String routeId, int polls) {
-        ScheduledPollConsumer consumer = (ScheduledPollConsumer) context().getRoute(routeId).getConsumer();
+    public void awaitPolls(Path folder, int polls) {
+        Path wanted = folder.toAbsolutePath().normalize();
+        ScheduledPollConsumer consumer = context().getRoutes().stream().map(Route::getConsumer)
+                .filter(c -> c instanceof ScheduledPollConsumer && c.getEndpoint() instanceof FileEndpoint file
+                        && file.getFile().toPath().toAbsolutePath().normalize().equals(wanted))
+                .map(ScheduledPollConsumer.class::cast).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no route polls " + folder));
         long until = consumer.getCounter() + polls;
         Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20))
                 .until(() -> consumer.getCounter() >= until);
