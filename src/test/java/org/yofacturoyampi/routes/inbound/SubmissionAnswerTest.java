@@ -82,7 +82,7 @@ class SubmissionAnswerTest {
                     .singleElement().asString().contains(written.get(0).getFileName().toString().replace(".json", ""));
 
             // and, polls later, it was posted once only
-            Thread.sleep(1500);
+            app.awaitPolls(inbound(), 4);
             assertThat(posts()).isEqualTo(1);
             assertThat(inbound().resolve("b.json")).doesNotExist();
         }

@@ -120,7 +120,7 @@ class SubmissionFaultsTest {
             // when two polls could not send it
             Path errors = work.resolve("out/yofacturo/submission-errors");
             await().atMost(Duration.ofSeconds(20)).until(() -> JsonFiles.in(errors) == 1);
-            Thread.sleep(1000);
+            app.awaitPolls(inbound(), 3);
 
             // then it went to the errors as failed, with the reason and the submission, and was not sent again
             try (var files = Files.list(errors)) {

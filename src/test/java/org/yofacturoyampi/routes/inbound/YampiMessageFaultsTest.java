@@ -87,7 +87,7 @@ class YampiMessageFaultsTest {
             // when the post times out
             await().atMost(Duration.ofSeconds(20)).until(() -> JsonFiles.in(errors()) == 1);
             // and several more polls of the folder go by (every 200 ms)
-            Thread.sleep(2500);
+            app.awaitPolls(inbound(), 5);
         }
 
         // then Yampi got one POST, and the message is filed as uncertain, saying to check the conversation
@@ -107,7 +107,7 @@ class YampiMessageFaultsTest {
 
         try (RunningApp app = app(yampi.baseUrl()).start()) {
             await().atMost(Duration.ofSeconds(20)).until(() -> JsonFiles.in(errors()) == 1);
-            Thread.sleep(1500);
+            app.awaitPolls(inbound(), 4);
         }
 
         // then one POST only, filed as uncertain with the status
@@ -126,7 +126,7 @@ class YampiMessageFaultsTest {
                 .property("http.rate-limit-retries", "1").property("yampi.messages-max-attempts", "3").start()) {
             // when three polls failed to send it
             await().atMost(Duration.ofSeconds(20)).until(() -> JsonFiles.in(errors()) == 1);
-            Thread.sleep(1000);
+            app.awaitPolls(inbound(), 3);
 
             // then the first two left it in its folder with one line each, the third filed it as failed
             assertThat(log.linesAt(Level.WARN)).filteredOn(l -> l.contains("m.json not sent")).hasSize(2);
@@ -175,7 +175,7 @@ class YampiMessageFaultsTest {
             // when the answer cannot be written
             await().atMost(Duration.ofSeconds(20)).until(() -> log.linesAt(Level.WARN).stream()
                     .anyMatch(l -> l.contains("was posted")));
-            Thread.sleep(1500);
+            app.awaitPolls(inbound(), 4);
 
             // then one line names the Yampi message id, and the file is done with
             assertThat(log.linesAt(Level.WARN)).filteredOn(l -> l.contains("was posted")).singleElement()

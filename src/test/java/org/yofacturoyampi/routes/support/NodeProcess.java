@@ -19,7 +19,7 @@ import java.util.stream.Collectors;
 import org.yofacturoyampi.routes.app.Application;
 
 /**
- * The application as a process of its own (a JVM on the test class path, as CrashAndShutdownTest starts it), run from
+ * The application as a process of its own (a JVM on the test class path, as CrashAndShutdownIT starts it), run from
  * the project folder with config/application.properties and a file of test settings over it. Environment variables of
  * the two APIs and of cluster mode are removed, so only the settings given here apply. Its output goes to
  * {@link #log()}.

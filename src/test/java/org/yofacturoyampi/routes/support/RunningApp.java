@@ -8,15 +8,20 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
 import org.apache.camel.CamelContext;
+import org.apache.camel.Route;
 import org.apache.camel.ServiceStatus;
+import org.apache.camel.component.file.FileEndpoint;
 import org.apache.camel.component.properties.PropertiesComponent;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
+import org.apache.camel.support.ScheduledPollConsumer;
+import org.awaitility.Awaitility;
 import org.yofacturoyampi.routes.app.Application;
 import org.yofacturoyampi.routes.app.LaunchOptions;
 
@@ -33,6 +38,12 @@ public final class RunningApp implements AutoCloseable {
     public static final String EVERY_SECOND = "0/1 * * * * ?";
     /** Quartz cron that will not fire during a test. */
     public static final String NEVER = "0 0 0 1 1 ? 2099";
+    /**
+     * The inbound folders' read lock of config/application.properties, checked every 100 ms instead of every 500 ms: the
+     * same "changed" check (a file is read once its size and time stay the same between two checks), sooner. Cluster
+     * mode replaces it with its own, as it does the configured one.
+     */
+    public static final String READ_LOCK = "readLock=changed&readLockCheckInterval=100";
 
     private final Main main;
 
@@ -93,6 +104,23 @@ public final class RunningApp implements AutoCloseable {
         return "http://127.0.0.1:" + httpPort() + path;
     }
 
+    /**
+     * Waits until the route reading this inbound folder (every inbound.poll-delay) has polled it {@code polls} more
+     * times, at most 20 s: "several more polls went by", counted rather than slept. A poll that takes a file returns
+     * once the file's exchange is done, so the counted polls come after it.
+     */
+    public void awaitPolls(Path folder, int polls) {
+        Path wanted = folder.toAbsolutePath().normalize();
+        ScheduledPollConsumer consumer = context().getRoutes().stream().map(Route::getConsumer)
+                .filter(c -> c instanceof ScheduledPollConsumer && c.getEndpoint() instanceof FileEndpoint file
+                        && file.getFile().toPath().toAbsolutePath().normalize().equals(wanted))
+                .map(ScheduledPollConsumer.class::cast).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no route polls " + folder));
+        long until = consumer.getCounter() + polls;
+        Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20))
+                .until(() -> consumer.getCounter() >= until);
+    }
+
     public boolean isRouteStarted(String routeId) {
         return context().getRouteController().getRouteStatus(routeId) == ServiceStatus.Started;
     }
@@ -121,6 +149,7 @@ public final class RunningApp implements AutoCloseable {
             properties.put("yampi.tenants", "");
             properties.put("input-dir", workDir.resolve("in").toString());
             properties.put("inbound.poll-delay", "200");
+            properties.put("inbound.read-lock", READ_LOCK);
             properties.put("server.host", "127.0.0.1");
             properties.put("server.port", String.valueOf(freePort()));
             // cluster mode (a test that sets cluster.database-url) needs a key; an obviously fake one

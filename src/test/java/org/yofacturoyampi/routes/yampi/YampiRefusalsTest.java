@@ -247,12 +247,13 @@ class YampiRefusalsTest {
 
     @Test
     void a5xxBurstIsRetriedAndEveryRecordArrives() throws Exception {
-        // given Yampi answers 503 to the next three requests
+        // given Yampi answers 503 to the next three requests (redelivered after 100, 200, 400 ms: the default's
+        // 1, 2, 4 s would only make the test wait)
         sandbox.yampi().failNext(3, 503);
 
         // when a poll runs, then every record still arrives
         try (RunningApp app = RunningApp.builder(work).yampi(sandbox.baseUrl(), settings.yampiUserToken(), "user", "1")
-                .property("yampi.resources", "contacts").start()) {
+                .property("yampi.resources", "contacts").property("http.retry-delay", "100").start()) {
             await().atMost(Duration.ofSeconds(30)).until(() -> files("1/contacts") == 40);
         }
     }

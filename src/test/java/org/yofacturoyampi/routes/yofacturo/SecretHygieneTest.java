@@ -117,7 +117,8 @@ class SecretHygieneTest {
             sandbox.yampi().failNext(1, 503);
 
             // when a full sync of every default resource runs
-            try (RunningApp app = RunningApp.builder(work).yampi(sandbox.baseUrl(), token, "user", "1").start()) {
+            try (RunningApp app = RunningApp.builder(work).yampi(sandbox.baseUrl(), token, "user", "1")
+                    .property("http.retry-delay", "100").start()) {
                 await().atMost(Duration.ofSeconds(30)).until(() -> jsonFiles(work.resolve("out/yampi/1")) == 115);
             }
 

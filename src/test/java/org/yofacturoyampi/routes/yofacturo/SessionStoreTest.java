@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The session seam without Camel or HTTP: two caches on one store behave as two nodes of a cluster sharing one
- * session per organisation (the PostgreSQL store is tested the same way in cluster/PostgresSessionStoreTest).
+ * session per organisation (the PostgreSQL store is tested the same way in cluster/PostgresSessionStoreIT).
  */
 class SessionStoreTest {
 

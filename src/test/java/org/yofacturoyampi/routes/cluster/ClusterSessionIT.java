@@ -8,6 +8,7 @@ import java.time.Duration;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.yofacturoyampi.routes.sandbox.Sandbox;
@@ -16,7 +17,8 @@ import org.yofacturoyampi.routes.support.RunningApp;
 import org.yofacturoyampi.routes.support.TestDatabase;
 
 /** One YoFacturo session per organisation for two app instances on one PostgreSQL schema, against the sandbox. */
-class ClusterSessionTest {
+@Tag("database")
+class ClusterSessionIT {
 
     @TempDir
     Path work;

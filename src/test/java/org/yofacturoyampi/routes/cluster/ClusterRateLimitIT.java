@@ -21,6 +21,7 @@ import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.yofacturoyampi.routes.support.ClusterSchema;
@@ -33,7 +34,8 @@ import org.yofacturoyampi.routes.support.TestDatabase;
  * log of when each request arrived is the evidence. The 429 comes on one feed (contacts) and the other node syncs
  * another feed of the same token (conversations): the wait is the token's, and a feed's own cluster lock plays no part.
  */
-class ClusterRateLimitTest {
+@Tag("database")
+class ClusterRateLimitIT {
 
     private static final String CONTACTS = "/api/v1/accounts/1/contacts";
     private static final String CONVERSATIONS = "/api/v1/accounts/1/conversations";

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.yofacturoyampi.routes.sandbox.Sandbox;
@@ -18,7 +19,9 @@ import org.yofacturoyampi.routes.support.NodeProcess;
 import org.yofacturoyampi.routes.support.TestDatabase;
 
 /** kill -9 of the app (a JVM of its own) mid-sync into tables, then a restart (logs: target/table-sink). */
-class TableSinkCrashTest {
+@Tag("database")
+@Tag("processes")
+class TableSinkCrashIT {
 
     private static final int BATCHES = 3000;
 

@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.yofacturoyampi.routes.support.ClusterSchema;
 import org.yofacturoyampi.routes.support.TestDatabase;
@@ -27,7 +28,8 @@ import org.yofacturoyampi.routes.yofacturo.SessionTokenCache;
 import org.yofacturoyampi.routes.yofacturo.YoFacturoSession;
 
 /** Two nodes (two caches, two stores, two connection sources) on one PostgreSQL schema. */
-class PostgresSessionStoreTest {
+@Tag("database")
+class PostgresSessionStoreIT {
 
     private final AtomicInteger sessionsCalls = new AtomicInteger();
     private volatile CountDownLatch slowSessionsCall = new CountDownLatch(0);

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,8 +39,10 @@ import org.yofacturoyampi.routes.yofacturo.IdempotencyKeys;
  * Batches to submit, Yampi messages to post and sync triggers read from Kafka topics of a real broker: an offset is
  * committed only once the message's outcome is written, so a crash reads it again, harmlessly.
  */
+@Tag("kafka")
+@Tag("processes")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class KafkaInboundTest {
+class KafkaInboundIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 

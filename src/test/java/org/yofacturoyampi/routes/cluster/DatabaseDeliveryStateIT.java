@@ -21,6 +21,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.yofacturoyampi.routes.delivery.DeliveryStateRepository;
@@ -32,7 +33,8 @@ import org.yofacturoyampi.routes.support.RunningApp;
 import org.yofacturoyampi.routes.support.TestDatabase;
 
 /** In cluster mode what was delivered is one row per (tenant, feed, record id) in PostgreSQL. */
-class DatabaseDeliveryStateTest {
+@Tag("database")
+class DatabaseDeliveryStateIT {
 
     @TempDir
     Path work;

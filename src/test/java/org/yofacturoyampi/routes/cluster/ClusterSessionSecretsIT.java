@@ -14,6 +14,7 @@ import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.core.config.Configurator;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.yofacturoyampi.routes.sandbox.Sandbox;
@@ -24,7 +25,8 @@ import org.yofacturoyampi.routes.support.RunningApp;
 import org.yofacturoyampi.routes.support.TestDatabase;
 
 /** In cluster mode neither the YoFacturo session token nor CLUSTER_SECRET_KEY reaches a log line (TRACE) or a file. */
-class ClusterSessionSecretsTest {
+@Tag("database")
+class ClusterSessionSecretsIT {
 
     @TempDir
     Path work;

@@ -6,13 +6,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.postgresql.ds.PGSimpleDataSource;
 import org.yofacturoyampi.routes.database.PostgresDatabase;
 import org.yofacturoyampi.routes.support.TestDatabase;
 
 /** The sink's writes against a real PostgreSQL schema migrated as the app does. */
-class SinkWriterTest {
+@Tag("database")
+class SinkWriterIT {
 
     private static SinkWriter writer(TestDatabase db) {
         PGSimpleDataSource source = new PGSimpleDataSource();

@@ -11,13 +11,15 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.yofacturoyampi.routes.support.JsonFiles;
 import org.yofacturoyampi.routes.support.RunningApp;
 import org.yofacturoyampi.routes.tenant.Tenants;
 
-class SandboxModeTest {
+@Tag("processes")
+class SandboxModeIT {
 
     @TempDir
     Path work;

@@ -14,13 +14,15 @@ import com.zaxxer.hikari.HikariDataSource;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.yofacturoyampi.routes.delivery.DeliveryStateUnavailableException;
 import org.yofacturoyampi.routes.support.TcpProxy;
 import org.yofacturoyampi.routes.support.TestDatabase;
 
 /** Marks of delivered records reach the cluster database in groups, and are never lost on the way. */
-class DeliveryMarkWriterTest {
+@Tag("database")
+class DeliveryMarkWriterIT {
 
     private final DefaultCamelContext camel = new DefaultCamelContext();
 

@@ -23,6 +23,7 @@ import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,8 +35,9 @@ import org.yofacturoyampi.routes.support.LogCapture;
 import org.yofacturoyampi.routes.support.RunningApp;
 
 /** Feeds whose ..._TO is a kafka: URI, against a real broker started in-process (one for the class, a topic per test). */
+@Tag("kafka")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class KafkaSinkTest {
+class KafkaSinkIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration READ = Duration.ofSeconds(30);

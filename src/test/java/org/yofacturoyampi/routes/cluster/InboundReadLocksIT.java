@@ -8,12 +8,14 @@ import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.processor.idempotent.jdbc.JdbcOrphanLockAwareIdempotentRepository;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.yofacturoyampi.routes.support.ClusterSchema;
 import org.yofacturoyampi.routes.support.TestDatabase;
 
 /** The inbound read locks of two nodes (two repositories, two connection sources) on one schema. */
-class InboundReadLocksTest {
+@Tag("database")
+class InboundReadLocksIT {
 
     private static final String FILE = "/shared/in/yampi-messages/m.json";
 

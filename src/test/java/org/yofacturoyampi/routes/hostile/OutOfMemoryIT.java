@@ -8,13 +8,15 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.yofacturoyampi.routes.app.Application;
 import org.yofacturoyampi.routes.support.YoFacturoStub;
 
 /** An OutOfMemoryError ends the process (so a supervisor restarts it) instead of leaving it half alive. */
-class OutOfMemoryTest {
+@Tag("processes")
+class OutOfMemoryIT {
 
     @TempDir
     Path work;

@@ -8,6 +8,7 @@ import java.time.Duration;
 
 import org.apache.camel.component.quartz.QuartzComponent;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.quartz.CronTrigger;
@@ -20,7 +21,8 @@ import org.yofacturoyampi.routes.support.RunningApp;
 import org.yofacturoyampi.routes.support.TestDatabase;
 
 /** In cluster mode the schedules live in Quartz's clustered JDBC JobStore on the cluster's database. */
-class ClusteredScheduleTest {
+@Tag("database")
+class ClusteredScheduleIT {
 
     @TempDir
     Path work;

@@ -9,6 +9,7 @@ import java.util.Map;
 
 import javax.sql.DataSource;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.yofacturoyampi.routes.ConfigurationException;
@@ -16,7 +17,9 @@ import org.yofacturoyampi.routes.support.NodeProcess;
 import org.yofacturoyampi.routes.support.RunningApp;
 import org.yofacturoyampi.routes.support.TestDatabase;
 
-class ClusterDatabaseTest {
+@Tag("database")
+@Tag("processes")
+class ClusterDatabaseIT {
 
     @TempDir
     Path work;

@@ -16,6 +16,7 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.yofacturoyampi.routes.app.Application;
@@ -25,7 +26,8 @@ import org.yofacturoyampi.routes.sandbox.SandboxSettings.YampiAccount;
 import org.yofacturoyampi.routes.sandbox.YampiSimulator;
 
 /** The messages of each conversation read by the application as its own process, killed mid-poll and started again. */
-class YampiMessagesCrashTest {
+@Tag("processes")
+class YampiMessagesCrashIT {
 
     private static final int CONVERSATIONS = 100;
     private static final int ALL_MESSAGES = IntStream.rangeClosed(1, CONVERSATIONS)

@@ -20,12 +20,14 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.yofacturoyampi.routes.support.YoFacturoStub;
 
 /** The application as its own process, killed or stopped mid-poll, then started again on the same state. */
-class CrashAndShutdownTest {
+@Tag("processes")
+class CrashAndShutdownIT {
 
     private static final int BATCHES = 300;
     /** Batches whose invoices are fetched at once: at most these are in flight at a crash. */

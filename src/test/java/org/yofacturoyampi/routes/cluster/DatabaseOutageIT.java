@@ -13,6 +13,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.logging.log4j.Level;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.yofacturoyampi.routes.sandbox.Sandbox;
@@ -23,7 +24,8 @@ import org.yofacturoyampi.routes.support.TcpProxy;
 import org.yofacturoyampi.routes.support.TestDatabase;
 
 /** The cluster's database goes away while a node runs (a proxy between them is cut), then comes back. */
-class DatabaseOutageTest {
+@Tag("database")
+class DatabaseOutageIT {
 
     @TempDir
     Path work;

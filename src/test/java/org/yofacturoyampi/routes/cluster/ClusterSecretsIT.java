@@ -11,6 +11,7 @@ import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.core.config.Configurator;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.yofacturoyampi.routes.sandbox.Sandbox;
@@ -20,7 +21,8 @@ import org.yofacturoyampi.routes.support.RunningApp;
 import org.yofacturoyampi.routes.support.TestDatabase;
 
 /** The cluster database's password appears in no log line, at TRACE, nor in any file written. */
-class ClusterSecretsTest {
+@Tag("database")
+class ClusterSecretsIT {
 
     private static final String PASSWORD = "fake-cluster-password-4711";
 

@@ -20,6 +20,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,7 +35,9 @@ import org.yofacturoyampi.routes.support.YoFacturoStub;
  * Three nodes, each a JVM of its own, on one PostgreSQL schema: schedules every 2 s, check-in every 2 s (failover within
  * 2 x 2 s + 7.5 s = 11.5 s). The nodes' logs are kept in target/three-nodes/.
  */
-class ThreeNodesTest {
+@Tag("database")
+@Tag("processes")
+class ThreeNodesIT {
 
     private static final String EVERY_2_SECONDS = "0/2 * * * * ?";
     private static final String NEVER = "0 0 0 1 1 ? 2099";

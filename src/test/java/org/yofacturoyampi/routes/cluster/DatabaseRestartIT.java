@@ -15,6 +15,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.apache.camel.builder.RouteBuilder;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.yofacturoyampi.routes.sandbox.Sandbox;
@@ -23,7 +24,9 @@ import org.yofacturoyampi.routes.support.PrivatePostgres;
 import org.yofacturoyampi.routes.support.RunningApp;
 
 /** The cluster's PostgreSQL server itself is restarted in the middle of a sync (a server of the test's own). */
-class DatabaseRestartTest {
+@Tag("database")
+@Tag("processes")
+class DatabaseRestartIT {
 
     @TempDir
     Path work;

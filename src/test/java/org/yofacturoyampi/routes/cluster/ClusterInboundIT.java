@@ -13,6 +13,7 @@ import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.yofacturoyampi.routes.sandbox.Sandbox;
@@ -28,7 +29,8 @@ import org.yofacturoyampi.routes.support.TestDatabase;
  * which keep two nodes apart on one local disk, but not on a volume without atomic create, nor when a node starts:
  * it deletes every marker file it finds, those of files another node is reading included.)
  */
-class ClusterInboundTest {
+@Tag("database")
+class ClusterInboundIT {
 
     private static final int MESSAGES = 10;
 

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.apache.logging.log4j.Level;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.yofacturoyampi.routes.sandbox.Sandbox;
@@ -22,7 +23,8 @@ import org.yofacturoyampi.routes.support.TcpProxy;
 import org.yofacturoyampi.routes.support.TestDatabase;
 
 /** The table sink's database goes away in the middle of a run (a proxy between them is cut), then comes back. */
-class TableSinkOutageTest {
+@Tag("database")
+class TableSinkOutageIT {
 
     private static final int CONTACTS = 3000;
 

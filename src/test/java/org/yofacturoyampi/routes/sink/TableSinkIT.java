@@ -13,6 +13,7 @@ import java.util.stream.IntStream;
 
 import org.apache.logging.log4j.Level;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.yofacturoyampi.routes.ConfigurationException;
@@ -24,7 +25,8 @@ import org.yofacturoyampi.routes.support.RunningApp;
 import org.yofacturoyampi.routes.support.TestDatabase;
 
 /** The table sink (SINK_DATABASE_URL) against the sandbox and a real PostgreSQL schema of the test's own. */
-class TableSinkTest {
+@Tag("database")
+class TableSinkIT {
 
     @TempDir
     Path work;

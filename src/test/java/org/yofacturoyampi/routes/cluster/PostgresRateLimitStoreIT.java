@@ -8,11 +8,13 @@ import java.time.Instant;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.yofacturoyampi.routes.support.ClusterSchema;
 import org.yofacturoyampi.routes.support.TestDatabase;
 
-class PostgresRateLimitStoreTest {
+@Tag("database")
+class PostgresRateLimitStoreIT {
 
     private TestDatabase db;
 

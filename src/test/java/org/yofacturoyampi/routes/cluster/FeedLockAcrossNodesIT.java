@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.yofacturoyampi.routes.support.LogCapture;
 import org.yofacturoyampi.routes.support.TestDatabase;
@@ -22,7 +23,8 @@ import org.yofacturoyampi.routes.trigger.FeedRuns;
  * Two nodes' FeedRuns on one database: a feed never runs on two nodes at once (PostgreSQL advisory lock on a session of
  * its own), and a node that dies lets go of it.
  */
-class FeedLockAcrossNodesTest {
+@Tag("database")
+class FeedLockAcrossNodesIT {
 
     private static final String FEED = "yampi-contacts";
     private final DefaultCamelContext camel = new DefaultCamelContext();
