@@ -13,12 +13,14 @@ import java.util.logging.Logger;
 
 import javax.sql.DataSource;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.postgresql.ds.PGSimpleDataSource;
 import org.yofacturoyampi.routes.support.TestDatabase;
 
 /** The page lookups against a real PostgreSQL schema, and what they do when a connection the pool lends is broken. */
-class KeyProbeTest {
+@Tag("database")
+class KeyProbeIT {
 
     private static final KeyProbe PROBE = new KeyProbe("marks", List.of("tenant"), "k", "v");
 
