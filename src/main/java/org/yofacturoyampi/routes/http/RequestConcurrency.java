@@ -36,8 +36,12 @@ public final class RequestConcurrency {
         ThreadPoolProfile profile = new ThreadPoolProfile(id);
         profile.setPoolSize(threads);
         profile.setMaxPoolSize(threads);
-        // unbounded: a split queues at most the records of the page at hand
-        profile.setMaxQueueSize(-1);
+        // a queue that a split fills with at most the records of the page at hand. Not 0 or -1: Camel makes those a
+        // hand-over queue, and with CallerRuns a busy pool then runs the next record on the thread that finished the
+        // last one, inside its stack, deeper at every record: with one thread that thread came to wait for the
+        // request slot that an outer frame of its own still held, and the sync hung (found by the benchmark at
+        // concurrency 1)
+        profile.setMaxQueueSize(Integer.MAX_VALUE);
         profile.setKeepAliveTime(60L);
         profile.setTimeUnit(TimeUnit.SECONDS);
         profile.setAllowCoreThreadTimeOut(true);
