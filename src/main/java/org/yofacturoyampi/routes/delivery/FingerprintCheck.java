@@ -5,8 +5,8 @@ import org.yofacturoyampi.routes.trigger.SyncReport;
 
 /**
  * The check a database-backed delivery state makes for one record: is the fingerprint delivered for it the record's
- * fingerprint? A run whose state could not be reached ends at its next record; an unreachable state abandons the run
- * (so nothing more goes downstream in it). A record that is not known gets the exchange variable
+ * fingerprint? An unreachable state abandons the run, so that it ends at its next record
+ * ({@code TenantIdempotentRepository}). A record that is not known gets the exchange variable
  * {@link DeliveryStateRepository#CHANGE}: {@code new} or {@code changed}.
  */
 public final class FingerprintCheck {
@@ -21,10 +21,8 @@ public final class FingerprintCheck {
     }
 
     public static boolean known(Exchange exchange, DeliveryKey key, Previous previous) {
+        // a run already abandoned ended before this, in TenantIdempotentRepository, which every feed's state is behind
         SyncReport run = SyncReport.of(exchange);
-        if (run != null && run.abandoned() != null) {
-            throw run.abandoned(); // nothing more goes downstream in a run that can no longer read or mark its state
-        }
         String delivered;
         try {
             delivered = previous.fingerprint();
