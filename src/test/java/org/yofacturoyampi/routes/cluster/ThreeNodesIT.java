@@ -144,10 +144,10 @@ class ThreeNodesIT {
         int batches = 300;
         try (YoFacturoStub yofacturo = new YoFacturoStub().issuesSession()) {
             yofacturo.listsBatches(YoFacturoStub.batches(batches));
-            // each batch's invoices answer slowly, so a walk takes several seconds
+            // each batch's invoices answer slowly, so a walk takes several seconds (300 x 100 ms / 4 at once)
             yofacturo.server().stubFor(get(urlPathMatching("/api/v1/invoice_batches/[0-9]+/batch_invoices")).atPriority(4)
                     .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
-                            .withFixedDelay(30).withBody("{\"data\":[],\"meta\":{\"current_page\":1,\"total_pages\":1,"
+                            .withFixedDelay(100).withBody("{\"data\":[],\"meta\":{\"current_page\":1,\"total_pages\":1,"
                                     + "\"total_count\":0,\"per_page\":100}}")));
             startThree(id -> Map.of(
                     "yofacturo.base-url", yofacturo.baseUrl(),
