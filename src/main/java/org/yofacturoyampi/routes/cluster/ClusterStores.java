@@ -6,7 +6,6 @@ import java.time.Duration;
 import javax.sql.DataSource;
 
 import org.apache.camel.CamelContext;
-import org.apache.camel.processor.idempotent.jdbc.JdbcOrphanLockAwareIdempotentRepository;
 import org.apache.camel.spi.PropertiesComponent;
 import org.yofacturoyampi.routes.Settings;
 import org.yofacturoyampi.routes.http.RateLimitStore;
@@ -51,8 +50,9 @@ public final class ClusterStores {
             Settings read = Settings.of(properties);
             made = new ClusterStores(database, SessionCipher.fromSetting(settings.secretKey()), settings.nodeId(),
                     read.duration("cluster.rate-limit-refresh", Duration.ZERO, "an ISO-8601 duration such as PT1S"));
-            JdbcOrphanLockAwareIdempotentRepository locks = readLocks(context, database, read.duration(
-                    "cluster.inbound-lock-max-age", Duration.ofNanos(1), "a positive ISO-8601 duration such as PT1S"));
+            InboundReadLocks locks = new InboundReadLocks(database, settings.nodeId(), read.duration(
+                    "cluster.inbound-lock-max-age", Duration.ofNanos(1), "a positive ISO-8601 duration such as PT1S"),
+                    context);
             context.getRegistry().bind(READ_LOCKS, locks);
             try {
                 context.addService(locks); // started and stopped with Camel: its keep-alive runs while it runs
@@ -79,30 +79,5 @@ public final class ClusterStores {
     public RateLimitStore rateLimit(String api, String tenant) {
         return clustered() ? new PostgresRateLimitStore(database, api, tenant, rateLimitRefresh, Clock.systemUTC())
                 : RateLimitStore.none();
-    }
-
-    /**
-     * camel-sql's repository for the idempotent read lock: a row per file being read, kept alive by its node every
-     * sixth of {@code maxAge}; the row of a node that died is taken over once older than {@code maxAge}. The insert
-     * does nothing on a conflict, so two nodes claiming one file at the same moment get one row, and one of them the
-     * file. The table comes from migration V12, not from the repository.
-     */
-    static JdbcOrphanLockAwareIdempotentRepository readLocks(CamelContext context, DataSource database,
-            Duration maxAge) {
-        JdbcOrphanLockAwareIdempotentRepository locks =
-                new JdbcOrphanLockAwareIdempotentRepository(database, "inbound", context);
-        // the statements name the table themselves: setTableName would put the default statements back
-        String table = "yyr_inbound_read_lock";
-        locks.setCreateTableIfNotExists(false);
-        locks.setTableExistsString("SELECT 1 FROM " + table + " WHERE 1 = 0");
-        locks.setQueryString("SELECT COUNT(*) FROM " + table + " WHERE processorName = ? AND messageId = ?");
-        locks.setInsertString("INSERT INTO " + table + " (processorName, messageId, createdAt) VALUES (?, ?, ?) "
-                + "ON CONFLICT (processorName, messageId) DO NOTHING");
-        locks.setDeleteString("DELETE FROM " + table + " WHERE processorName = ? AND messageId = ?");
-        locks.setClearString("DELETE FROM " + table + " WHERE processorName = ?");
-        locks.setUpdateTimestampQuery("UPDATE " + table + " SET createdAt = ? WHERE processorName = ? AND messageId = ?");
-        locks.setLockMaxAgeMillis(maxAge.toMillis());
-        locks.setLockKeepAliveIntervalMillis(Math.max(1, maxAge.toMillis() / 6));
-        return locks;
     }
 }

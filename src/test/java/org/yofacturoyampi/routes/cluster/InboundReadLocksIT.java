@@ -3,9 +3,12 @@ package org.yofacturoyampi.routes.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import org.apache.camel.impl.DefaultCamelContext;
-import org.apache.camel.processor.idempotent.jdbc.JdbcOrphanLockAwareIdempotentRepository;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -21,6 +24,7 @@ class InboundReadLocksIT {
 
     private TestDatabase db;
     private DefaultCamelContext camel;
+    private int nodes;
 
     @BeforeEach
     void schema() {
@@ -35,16 +39,16 @@ class InboundReadLocksIT {
         db.close();
     }
 
-    private JdbcOrphanLockAwareIdempotentRepository node(Duration maxAge) {
-        JdbcOrphanLockAwareIdempotentRepository locks = ClusterStores.readLocks(camel, ClusterSchema.dataSource(db), maxAge);
+    private InboundReadLocks node(Duration maxAge) {
+        InboundReadLocks locks = new InboundReadLocks(ClusterSchema.dataSource(db), "node-" + (++nodes), maxAge, camel);
         locks.start();
         return locks;
     }
 
     @Test
     void aFileOneNodeClaimedCannotBeClaimedByAnotherUntilReleased() {
-        JdbcOrphanLockAwareIdempotentRepository a = node(Duration.ofSeconds(30));
-        JdbcOrphanLockAwareIdempotentRepository b = node(Duration.ofSeconds(30));
+        InboundReadLocks a = node(Duration.ofSeconds(30));
+        InboundReadLocks b = node(Duration.ofSeconds(30));
 
         assertThat(a.add(FILE)).isTrue();
         assertThat(b.add(FILE)).isFalse();
@@ -56,11 +60,73 @@ class InboundReadLocksIT {
 
     @Test
     void theClaimOfANodeThatDiedIsTakenOverOnceOlderThanTheMaximumAge() throws Exception {
-        JdbcOrphanLockAwareIdempotentRepository a = node(Duration.ofSeconds(30));
+        InboundReadLocks a = node(Duration.ofSeconds(30));
         assertThat(a.add(FILE)).isTrue();
         a.stop(); // no keep-alive any more, as after a kill -9
         db.execute("UPDATE yyr_inbound_read_lock SET createdAt = createdAt - INTERVAL '31 seconds'");
 
         assertThat(node(Duration.ofSeconds(30)).add(FILE)).isTrue();
+    }
+
+    @Test
+    void twoNodesClaimingOneNewFileAtTheSameInstantGiveItToOneOfThem() throws Exception {
+        InboundReadLocks a = node(Duration.ofSeconds(30));
+        InboundReadLocks b = node(Duration.ofSeconds(30));
+
+        for (int file = 0; file < ROUNDS; file++) {
+            String name = "/shared/in/new-" + file + ".json";
+            assertThat(claimAtOnce(a, b, name)).as("nodes that got " + name).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void twoNodesTakingOverOneDeadNodesClaimAtTheSameInstantGiveItToOneOfThem() throws Exception {
+        InboundReadLocks dead = node(Duration.ofSeconds(30));
+        for (int file = 0; file < ROUNDS; file++) {
+            assertThat(dead.add("/shared/in/orphan-" + file + ".json")).isTrue();
+        }
+        dead.stop();
+        db.execute("UPDATE yyr_inbound_read_lock SET createdAt = createdAt - INTERVAL '31 seconds'");
+        InboundReadLocks a = node(Duration.ofSeconds(30));
+        InboundReadLocks b = node(Duration.ofSeconds(30));
+
+        for (int file = 0; file < ROUNDS; file++) {
+            String name = "/shared/in/orphan-" + file + ".json";
+            assertThat(claimAtOnce(a, b, name)).as("nodes that took over " + name).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aNodeReleasesOnlyAClaimItHolds() throws Exception {
+        InboundReadLocks stalled = node(Duration.ofSeconds(30));
+        assertThat(stalled.add(FILE)).isTrue();
+        db.execute("UPDATE yyr_inbound_read_lock SET createdAt = createdAt - INTERVAL '31 seconds'");
+        InboundReadLocks other = node(Duration.ofSeconds(30));
+        assertThat(other.add(FILE)).isTrue();
+
+        stalled.remove(FILE); // a node that stalled past the maximum age, then finished
+
+        assertThat(node(Duration.ofSeconds(30)).add(FILE)).as("the file is still the other node's").isFalse();
+    }
+
+    private static final int ROUNDS = 50;
+
+    /** How many of the two nodes got the file when both asked for it at once. */
+    private static int claimAtOnce(InboundReadLocks a, InboundReadLocks b, String file) throws Exception {
+        CyclicBarrier together = new CyclicBarrier(2);
+        ExecutorService two = Executors.newFixedThreadPool(2);
+        try {
+            Future<Boolean> first = two.submit(() -> {
+                together.await();
+                return a.add(file);
+            });
+            Future<Boolean> second = two.submit(() -> {
+                together.await();
+                return b.add(file);
+            });
+            return (first.get() ? 1 : 0) + (second.get() ? 1 : 0);
+        } finally {
+            two.shutdownNow();
+        }
     }
 }
