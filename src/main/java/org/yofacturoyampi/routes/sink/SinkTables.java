@@ -1,7 +1,6 @@
 package org.yofacturoyampi.routes.sink;
 
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * Which table holds a record of a delivery state, and under which key: one table per kind of record
@@ -16,10 +15,7 @@ final class SinkTables {
     static final String INVOICE_BATCHES = "yofacturo-invoice-batches";
     static final String BATCH_INVOICES = "yofacturo-batch-invoices";
     static final String YAMPI = "yampi";
-    /** A Yampi resource name as the catalogue's keys allow; anything else names no table (and never enters SQL). */
-    private static final Pattern RESOURCE = Pattern.compile("[a-z][a-z0-9_]{0,50}");
-
-    /** The Yampi resources migration V1 made a table for (yampi_<resource>). */
+    /** The Yampi resources migration V1 made a table for (yampi_<resource>); no other name enters SQL. */
     static final List<String> YAMPI_RESOURCES = List.of("account", "conversations", "contacts", "inboxes", "agents",
             "teams", "labels", "canned_responses", "account_users", "messages");
 
@@ -47,7 +43,7 @@ final class SinkTables {
                     return null;
                 }
                 String resource = recordId.substring(0, slash);
-                return RESOURCE.matcher(resource).matches()
+                return YAMPI_RESOURCES.contains(resource)
                         ? new Place("yampi_" + resource, resource + "/", recordId.substring(slash + 1)) : null;
             default:
                 return null;

@@ -10,6 +10,7 @@ import java.util.List;
 import org.apache.camel.Exchange;
 import org.apache.camel.InvalidPayloadException;
 import org.apache.camel.Processor;
+import org.yofacturoyampi.routes.UntrustedText;
 import org.yofacturoyampi.routes.delivery.DeliveryKey;
 import org.yofacturoyampi.routes.delivery.RecordKey;
 import org.yofacturoyampi.routes.paging.OpenRecord;
@@ -35,12 +36,23 @@ final class TableSinkRow implements Processor {
         this.writer = writer;
     }
 
+    /** Why a record has no table: for Yampi, a resource that migration V1 made no table for. */
+    private String noTable(String recordId) {
+        if (SinkTables.YAMPI.equals(feed) && recordId != null && recordId.indexOf('/') > 0) {
+            String resource = recordId.substring(0, recordId.indexOf('/'));
+            return "the table sink has no table for the Yampi resource '" + UntrustedText.echo(resource)
+                    + "' (it has yampi_" + String.join(", yampi_", SinkTables.YAMPI_RESOURCES) + "): take it out of "
+                    + "YAMPI_RESOURCES, or yampi out of " + SinkSettings.FEEDS_VARIABLE;
+        }
+        return "no table for the record " + UntrustedText.echo(String.valueOf(recordId)) + " of " + feed;
+    }
+
     @Override
     public void process(Exchange exchange) throws InvalidPayloadException {
         String recordId = exchange.getVariable(RecordKey.RECORD_ID, String.class);
         SinkTables.Place place = recordId == null ? null : SinkTables.place(feed, recordId);
         if (place == null) {
-            throw new IllegalStateException("no table for the record " + recordId + " of " + feed);
+            throw new IllegalStateException(noTable(recordId));
         }
         String json = exchange.getMessage().getMandatoryBody(String.class);
         if (place.table().equals("yampi_messages")) {

@@ -181,6 +181,24 @@ class TableSinkIT {
     }
 
     @Test
+    void aYampiResourceWithoutATableStaysPendingAndTheRunSaysWhatToChange() throws Exception {
+        // given a resource of the user's own catalogue, which migration V1 made no table for
+        try (TestDatabase db = TestDatabase.create(); RunningApp app = app(db)
+                .property("yampi.resources", "contacts,people")
+                .property("yampi.catalogue.people.path", "/api/v1/accounts/{account_id}/contacts")
+                .property("yampi.catalogue.people.records", "/payload")
+                .property("yampi.catalogue.people.tokens", "user").start()) {
+            // when it runs
+            String report = app.syncOverHttp("{\"feed\": \"yampi-people\"}").body();
+
+            // then nothing is marked, and the run names the resource and the two settings that can change
+            assertThat(report).contains("\"outcome\":\"errors\"", "no table for the Yampi resource 'people'",
+                    "YAMPI_RESOURCES", "SINK_DATABASE_FEEDS").doesNotContain("does not exist");
+            assertThat(app.syncOverHttp("{\"feed\": \"yampi-people\"}").body()).contains("\"outcome\":\"errors\"");
+        }
+    }
+
+    @Test
     void inClusterModeOnTheSameDatabaseTheTablesAreTheStateOfTheirRecords() throws Exception {
         try (TestDatabase db = TestDatabase.create(); RunningApp app = app(db)
                 .property("cluster.database-url", db.url())
