@@ -53,11 +53,16 @@ public final class YampiPostLedger extends ServiceSupport {
         state.add(id + "\t" + CLAIMED);
     }
 
-    /** Its outcome (Yampi's answer, or an error) is written: a record read again is not handled again. */
+    /**
+     * Its outcome (Yampi's answer, or an error) is written: a record read again is not handled again. The claim goes
+     * once the settlement is kept (a crash between the two leaves both, and the settlement is asked first), so a
+     * message keeps one entry.
+     */
     public void settle(Exchange exchange) {
         String id = kafkaRecord(exchange);
         if (id != null) {
             state.add(id + "\t" + SETTLED);
+            state.remove(id + "\t" + CLAIMED);
         }
     }
 

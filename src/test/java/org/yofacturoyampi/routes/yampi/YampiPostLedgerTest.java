@@ -1,5 +1,6 @@
 package org.yofacturoyampi.routes.yampi;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -68,6 +69,25 @@ class YampiPostLedgerTest {
 
         assertThatThrownBy(() -> afterACrash().claim(read(RECORD)))
                 .isInstanceOf(YampiPostLedger.AlreadySettledException.class);
+    }
+
+    @Test
+    void aSettledMessageKeepsOneEntryItsSettlement() {
+        // given a ledger on a state we can look into
+        DeliveryStateRepository kept = new DeliveryStateRepository(state.resolve("one-entry.state"));
+        YampiPostLedger one = new YampiPostLedger(kept);
+        one.start();
+        try {
+            // when a message is claimed, then settled
+            one.claim(read(RECORD));
+            one.settle(read(RECORD));
+
+            // then only its settlement is kept
+            assertThat(kept.contains(RECORD + "\tsettled")).isTrue();
+            assertThat(kept.contains(RECORD + "\tclaimed")).isFalse();
+        } finally {
+            one.stop();
+        }
     }
 
     @Test
