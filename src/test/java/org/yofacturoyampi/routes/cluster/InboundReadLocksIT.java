@@ -70,13 +70,8 @@ class InboundReadLocksIT {
 
     @Test
     void twoNodesClaimingOneNewFileAtTheSameInstantGiveItToOneOfThem() throws Exception {
-        InboundReadLocks a = node(Duration.ofSeconds(30));
-        InboundReadLocks b = node(Duration.ofSeconds(30));
-
-        for (int file = 0; file < ROUNDS; file++) {
-            String name = "/shared/in/new-" + file + ".json";
-            assertThat(claimAtOnce(a, b, name)).as("nodes that got " + name).isEqualTo(1);
-        }
+        // given two live nodes; when both claim each of many new files at the same instant; then one gets each
+        eachGoesToOneOfTwoNodesClaimingItAtOnce("/shared/in/new-");
     }
 
     @Test
@@ -87,13 +82,8 @@ class InboundReadLocksIT {
         }
         dead.stop();
         db.execute("UPDATE yyr_inbound_read_lock SET createdAt = createdAt - INTERVAL '31 seconds'");
-        InboundReadLocks a = node(Duration.ofSeconds(30));
-        InboundReadLocks b = node(Duration.ofSeconds(30));
 
-        for (int file = 0; file < ROUNDS; file++) {
-            String name = "/shared/in/orphan-" + file + ".json";
-            assertThat(claimAtOnce(a, b, name)).as("nodes that took over " + name).isEqualTo(1);
-        }
+        eachGoesToOneOfTwoNodesClaimingItAtOnce("/shared/in/orphan-");
     }
 
     @Test
@@ -110,6 +100,15 @@ class InboundReadLocksIT {
     }
 
     private static final int ROUNDS = 50;
+
+    private void eachGoesToOneOfTwoNodesClaimingItAtOnce(String prefix) throws Exception {
+        InboundReadLocks a = node(Duration.ofSeconds(30));
+        InboundReadLocks b = node(Duration.ofSeconds(30));
+        for (int file = 0; file < ROUNDS; file++) {
+            String name = prefix + file + ".json";
+            assertThat(claimAtOnce(a, b, name)).as("nodes that got " + name).isEqualTo(1);
+        }
+    }
 
     /** How many of the two nodes got the file when both asked for it at once. */
     private static int claimAtOnce(InboundReadLocks a, InboundReadLocks b, String file) throws Exception {
