@@ -23,7 +23,7 @@ import org.yofacturoyampi.routes.delivery.FailureDescription;
 import org.yofacturoyampi.routes.delivery.InboundAttempts;
 import org.yofacturoyampi.routes.delivery.InboundFailureLog;
 import org.yofacturoyampi.routes.tenant.Tenants;
-import org.yofacturoyampi.routes.yofacturo.InvalidSubmissionException;
+import org.yofacturoyampi.routes.delivery.InvalidInboundMessageException;
 
 /**
  * The steps of routes/yampi-messages.yaml: an inbound {@code {"account_id", "conversation_id", "content", ...}} becomes
@@ -54,7 +54,7 @@ public final class YampiMessages {
         String tenant = exchange.getMessage().getHeader("YampiTenant", String.class);
         tenant = tenant == null || tenant.isBlank() ? (tenants.isEmpty() ? Tenants.DEFAULT : tenants.get(0)) : tenant.trim();
         if (!tenants.contains(tenant)) {
-            throw new InvalidSubmissionException("no Yampi token '" + tenant + "' is configured (YAMPI_TENANTS: "
+            throw new InvalidInboundMessageException("no Yampi token '" + tenant + "' is configured (YAMPI_TENANTS: "
                     + String.join(", ", tenants) + ")");
         }
         exchange.setVariable(Tenants.VARIABLE, tenant);
@@ -62,16 +62,16 @@ public final class YampiMessages {
         try {
             root = json.readTree(body == null ? "" : body);
         } catch (JsonProcessingException e) {
-            throw new InvalidSubmissionException("not JSON (" + e.getOriginalMessage() + ")");
+            throw new InvalidInboundMessageException("not JSON (" + e.getOriginalMessage() + ")");
         }
         if (root == null || !root.isObject()) {
-            throw new InvalidSubmissionException("not a JSON object; send {\"account_id\": 1, \"conversation_id\": 2, "
+            throw new InvalidInboundMessageException("not a JSON object; send {\"account_id\": 1, \"conversation_id\": 2, "
                     + "\"content\": \"...\"}");
         }
         String account = id(root, "account_id");
         String conversation = id(root, "conversation_id");
         if (!root.path("content").isTextual() || root.path("content").asText().isBlank()) {
-            throw new InvalidSubmissionException("no content: the message text goes in \"content\"");
+            throw new InvalidInboundMessageException("no content: the message text goes in \"content\"");
         }
         ObjectNode message = ((ObjectNode) root).deepCopy();
         message.remove("account_id");
@@ -81,7 +81,7 @@ public final class YampiMessages {
         exchange.setVariable(PATH, "/api/v1/accounts/" + account + "/conversations/" + conversation + "/messages");
         if (tokenKind.apply(tenant) == YampiTokenKind.PLATFORM) {
             // upstream's platform apps may not post messages (Yampi would answer 401): said here, nothing is sent
-            throw new InvalidSubmissionException("the Yampi token" + (tenants.size() > 1 ? " '" + tenant + "'" : "")
+            throw new InvalidInboundMessageException("the Yampi token" + (tenants.size() > 1 ? " '" + tenant + "'" : "")
                     + " is a platform token (" + Tenants.variable("yampi", tenant, "token-kind") + "=platform), which "
                     + "cannot post messages: post with a user or agent-bot token (YAMPI_TENANTS, header YampiTenant)");
         }
@@ -91,7 +91,7 @@ public final class YampiMessages {
     private static String id(JsonNode root, String field) {
         String value = root.path(field).asText("").trim();
         if (!value.matches("\\d+")) {
-            throw new InvalidSubmissionException("\"" + field + "\" must be a number, not '" + value + "'");
+            throw new InvalidInboundMessageException("\"" + field + "\" must be a number, not '" + value + "'");
         }
         return value;
     }

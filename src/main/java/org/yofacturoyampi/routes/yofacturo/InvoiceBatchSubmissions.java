@@ -23,6 +23,7 @@ import org.yofacturoyampi.routes.UntrustedText;
 import org.yofacturoyampi.routes.delivery.AnswerJson;
 import org.yofacturoyampi.routes.delivery.FailureDescription;
 import org.yofacturoyampi.routes.delivery.InboundAttempts;
+import org.yofacturoyampi.routes.delivery.InvalidInboundMessageException;
 import org.yofacturoyampi.routes.delivery.SafeFileName;
 import org.yofacturoyampi.routes.tenant.Tenants;
 import org.yofacturoyampi.routes.RouteVariables;
@@ -65,7 +66,7 @@ public final class InvoiceBatchSubmissions {
         exchange.setVariable("submission", body);
         String tenant = tenantOf(exchange);
         if (!tenants.contains(tenant)) {
-            throw new InvalidSubmissionException("no organisation '" + tenant + "' is configured (YOFACTURO_TENANTS: "
+            throw new InvalidInboundMessageException("no organisation '" + tenant + "' is configured (YOFACTURO_TENANTS: "
                     + String.join(", ", tenants) + ")");
         }
         exchange.setVariable(Tenants.VARIABLE, tenant);
@@ -73,12 +74,12 @@ public final class InvoiceBatchSubmissions {
         try {
             root = json.readTree(body == null ? "" : body);
         } catch (JsonProcessingException e) {
-            throw new InvalidSubmissionException("not JSON (" + e.getOriginalMessage() + ")");
+            throw new InvalidInboundMessageException("not JSON (" + e.getOriginalMessage() + ")");
         }
         JsonNode external = root == null ? null : root.path("invoice_batch").path("external_batch_id");
         // text only: a null or a number would be sent as the text "null" or "42", and keyed by it
         if (external == null || !external.isTextual() || external.asText().isBlank()) {
-            throw new InvalidSubmissionException((external == null || external.isMissingNode()
+            throw new InvalidInboundMessageException((external == null || external.isMissingNode()
                     ? "no invoice_batch.external_batch_id" : "invoice_batch.external_batch_id is not a non-empty string")
                     + ": the documented body is {\"invoice_batch\": {\"external_batch_id\": \"...\", \"invoices\": [...]}}");
         }
