@@ -1,10 +1,5 @@
 package org.yofacturoyampi.routes;
 
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
-import java.util.Set;
-import java.util.TreeSet;
-
 /**
  * The exchange variables that both the route files (routes/*.yaml) and the Java name: the one place their names are
  * spelt on the Java side. The route files spell them as text ({@code ${variable.tenant}}); RouteContractTest fails if
@@ -60,20 +55,5 @@ public final class RouteVariables {
     public static final String ATTEMPTS_EXHAUSTED = "attemptsExhausted";
 
     private RouteVariables() {
-    }
-
-    /** Every name here. */
-    public static Set<String> names() {
-        Set<String> names = new TreeSet<>();
-        for (Field field : RouteVariables.class.getDeclaredFields()) {
-            if (Modifier.isStatic(field.getModifiers()) && field.getType() == String.class) {
-                try {
-                    names.add((String) field.get(null));
-                } catch (IllegalAccessException e) {
-                    throw new IllegalStateException(e);
-                }
-            }
-        }
-        return names;
     }
 }

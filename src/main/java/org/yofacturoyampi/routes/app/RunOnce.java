@@ -11,6 +11,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.main.Main;
 import org.yofacturoyampi.routes.OutOfMemoryExit;
+import org.yofacturoyampi.routes.RouteHeaders;
 import org.yofacturoyampi.routes.delivery.FailureDescription;
 import org.yofacturoyampi.routes.trigger.FeedRuns;
 
@@ -53,8 +54,8 @@ final class RunOnce {
             Map<String, CompletableFuture<Exchange>> runs = new LinkedHashMap<>();
             for (String feed : feeds.feedNames()) {
                 runs.put(feed, template.asyncSend("direct:sync", e -> {
-                    e.getMessage().setHeader(FeedRuns.FEED, feed);
-                    e.getMessage().setHeader(FeedRuns.TRIGGER, "run once");
+                    e.getMessage().setHeader(RouteHeaders.SYNC_FEED, feed);
+                    e.getMessage().setHeader(RouteHeaders.SYNC_TRIGGER, "run once");
                 }));
             }
             for (Map.Entry<String, CompletableFuture<Exchange>> r : runs.entrySet()) {

@@ -21,6 +21,7 @@ import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.yofacturoyampi.routes.OutOfMemoryExit;
+import org.yofacturoyampi.routes.RouteHeaders;
 import org.yofacturoyampi.routes.UntrustedText;
 import org.yofacturoyampi.routes.delivery.DeliveryStateRepository;
 import org.yofacturoyampi.routes.tenant.Tenants;
@@ -35,9 +36,11 @@ import org.yofacturoyampi.routes.RouteVariables;
  */
 public final class FeedRuns {
 
-    public static final String FEED = "SyncFeed";
+    /** RouteHeaders.SYNC_FEED, for the tests that start runs through FeedRuns (named once, in RouteHeaders). */
+    public static final String FEED = RouteHeaders.SYNC_FEED;
     public static final String ACCOUNT = "SyncAccount";
-    public static final String TRIGGER = "SyncTrigger";
+    /** RouteHeaders.SYNC_TRIGGER, for the tests that start runs through FeedRuns (named once, in RouteHeaders). */
+    public static final String TRIGGER = RouteHeaders.SYNC_TRIGGER;
     /** Exchange variables the feed's walk route reads. */
     public static final String ENTRY = RouteVariables.FEED_ENTRY;
     public static final String ACCOUNTS = RouteVariables.ACCOUNT_IDS;
@@ -108,9 +111,9 @@ public final class FeedRuns {
     }
 
     public void begin(Exchange exchange) throws InterruptedException {
-        String name = exchange.getMessage().getHeader(FEED, String.class);
+        String name = exchange.getMessage().getHeader(RouteHeaders.SYNC_FEED, String.class);
         String account = exchange.getMessage().getHeader(ACCOUNT, String.class);
-        String trigger = exchange.getMessage().getHeader(TRIGGER, "direct", String.class);
+        String trigger = exchange.getMessage().getHeader(RouteHeaders.SYNC_TRIGGER, "direct", String.class);
         Feed feed = check(name, account);
         String runId = exchange.getMessage().getHeader(RUN_ID, String.class);
         String id = runId != null ? runId : UUID.randomUUID().toString();
@@ -290,7 +293,7 @@ public final class FeedRuns {
             }
         }
         exchange.getMessage().setBody(body);
-        exchange.getMessage().setHeader("SyncOutcome", report.errorCount() == 0 ? "ok" : "errors");
+        exchange.getMessage().setHeader(RouteHeaders.SYNC_OUTCOME, report.errorCount() == 0 ? "ok" : "errors");
     }
 
     /** Called by the delivery routes once the downstream accepted a record. */

@@ -11,6 +11,7 @@ import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.yofacturoyampi.routes.RouteHeaders;
 import org.yofacturoyampi.routes.UntrustedText;
 
 /**
@@ -55,9 +56,9 @@ public final class SyncTriggers {
         feeds.check(request.feed(), request.account());
         FeedRuns.Joined run = feeds.join(request.feed(), request.account(), id -> runner.execute(() ->
                 template.send("direct:sync", e -> {
-                    e.getMessage().setHeader(FeedRuns.FEED, request.feed());
+                    e.getMessage().setHeader(RouteHeaders.SYNC_FEED, request.feed());
                     e.getMessage().setHeader(FeedRuns.ACCOUNT, request.account());
-                    e.getMessage().setHeader(FeedRuns.TRIGGER, trigger);
+                    e.getMessage().setHeader(RouteHeaders.SYNC_TRIGGER, trigger);
                     e.getMessage().setHeader(FeedRuns.RUN_ID, id);
                 })));
         String location = reportPath + "/" + run.id();
@@ -75,7 +76,7 @@ public final class SyncTriggers {
             LOG.info("{} ({}): run {} queued", request.feed(), trigger, run.id());
         }
         exchange.getMessage().setBody(json.writeValueAsString(answer));
-        exchange.getMessage().setHeader("Location", location);
+        exchange.getMessage().setHeader(RouteHeaders.LOCATION, location);
     }
 
     /** GET reportPath/{run}: 200 and the report once the run is done, 202 while it is not, 404 if unknown. */
@@ -115,9 +116,9 @@ public final class SyncTriggers {
     public void run(Exchange exchange, String trigger) {
         SyncRequest request = request(exchange);
         Exchange run = template.send("direct:sync", e -> {
-            e.getMessage().setHeader(FeedRuns.FEED, request.feed());
+            e.getMessage().setHeader(RouteHeaders.SYNC_FEED, request.feed());
             e.getMessage().setHeader(FeedRuns.ACCOUNT, request.account());
-            e.getMessage().setHeader(FeedRuns.TRIGGER, trigger);
+            e.getMessage().setHeader(RouteHeaders.SYNC_TRIGGER, trigger);
         });
         if (run.getException() instanceof BadTriggerException bad) {
             throw bad;
@@ -127,7 +128,8 @@ public final class SyncTriggers {
                     + run.getException().getMessage());
         }
         exchange.getMessage().setBody(run.getMessage().getBody(String.class));
-        exchange.getMessage().setHeader("SyncOutcome", run.getMessage().getHeader("SyncOutcome"));
+        exchange.getMessage().setHeader(RouteHeaders.SYNC_OUTCOME,
+                run.getMessage().getHeader(RouteHeaders.SYNC_OUTCOME));
     }
 
     /** After a refused trigger: one WARN line, and the answer {"error": "..."} as the body. */
@@ -137,6 +139,6 @@ public final class SyncTriggers {
         String message = UntrustedText.echo(cause == null ? "refused" : cause.getMessage(), MAX_MESSAGE);
         LOG.warn("sync trigger refused ({}): {}", UntrustedText.echo(trigger), message);
         exchange.getMessage().setBody(json.writeValueAsString(Map.of("error", message)));
-        exchange.getMessage().setHeader("SyncOutcome", "refused");
+        exchange.getMessage().setHeader(RouteHeaders.SYNC_OUTCOME, "refused");
     }
 }

@@ -18,6 +18,7 @@ import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.http.base.HttpOperationFailedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.yofacturoyampi.routes.RouteHeaders;
 import org.yofacturoyampi.routes.delivery.AnswerJson;
 import org.yofacturoyampi.routes.delivery.FailureDescription;
 import org.yofacturoyampi.routes.delivery.InboundAttempts;
@@ -102,7 +103,7 @@ public final class YampiMessages {
         headers(exchange);
         String messageId = json.readTree(answer).path("id").asText(null);
         exchange.setVariable("yampiMessageId", messageId);
-        exchange.getMessage().setHeader("YampiMessageId", messageId);
+        exchange.getMessage().setHeader(RouteHeaders.YAMPI_MESSAGE_ID, messageId);
         exchange.getMessage().setBody(answer);
         LOG.info("Yampi message posted to conversation {} of account {}", exchange.getVariable(CONVERSATION_ID),
                 exchange.getVariable(ACCOUNT_ID));
@@ -181,7 +182,7 @@ public final class YampiMessages {
     }
 
     private static void headers(Exchange exchange) {
-        exchange.getMessage().setHeader("YampiAccountId", exchange.getVariable(ACCOUNT_ID));
-        exchange.getMessage().setHeader("YampiConversationId", exchange.getVariable(CONVERSATION_ID));
+        exchange.getMessage().setHeader(RouteHeaders.YAMPI_ACCOUNT_ID, exchange.getVariable(ACCOUNT_ID));
+        exchange.getMessage().setHeader(RouteHeaders.YAMPI_CONVERSATION_ID, exchange.getVariable(CONVERSATION_ID));
     }
 }

@@ -22,6 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.yofacturoyampi.routes.ConfigurationException;
 import org.yofacturoyampi.routes.RouteGroups;
+import org.yofacturoyampi.routes.RouteHeaders;
 import org.yofacturoyampi.routes.Settings;
 import org.yofacturoyampi.routes.cluster.ClusterStores;
 import org.yofacturoyampi.routes.delivery.DeliveryStates;
@@ -112,7 +113,7 @@ public final class YampiWiring extends MainListenerSupport {
         registry.bind("yampiTenantHeaders", (Processor) e -> {
             YampiTenant tenant = t.of(e);
             e.getMessage().setHeader("YampiTenant", tenant.id());
-            e.getMessage().setHeader("YampiOutputPath", tenant.outputPath());
+            e.getMessage().setHeader(RouteHeaders.YAMPI_OUTPUT_PATH, tenant.outputPath());
         });
         registry.bind("yampiRateLimited", (Processor) e -> {
             metrics.httpFailure(e, "yampi");

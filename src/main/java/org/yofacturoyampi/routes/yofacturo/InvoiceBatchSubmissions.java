@@ -19,6 +19,7 @@ import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.http.base.HttpOperationFailedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.yofacturoyampi.routes.RouteHeaders;
 import org.yofacturoyampi.routes.UntrustedText;
 import org.yofacturoyampi.routes.delivery.AnswerJson;
 import org.yofacturoyampi.routes.delivery.FailureDescription;
@@ -37,10 +38,7 @@ public final class InvoiceBatchSubmissions {
 
     public static final String EXTERNAL_BATCH_ID = "YoFacturoExternalBatchId";
     public static final String IDEMPOTENCY_KEY = "YoFacturoIdempotencyKey";
-    public static final String PARTIAL = "YoFacturoPartialSuccess";
     public static final String TENANT = "YoFacturoTenant";
-    /** The external_batch_id's safe name (SafeFileName), for file names: the default sinks' file names. */
-    public static final String NAME = "YoFacturoSubmissionName";
     private static final Logger LOG = LoggerFactory.getLogger(InvoiceBatchSubmissions.class);
 
     private static final DateTimeFormatter FALLBACK_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS")
@@ -106,11 +104,12 @@ public final class InvoiceBatchSubmissions {
         boolean partial = root.path("errors").isObject() && !root.path("errors").isEmpty();
         exchange.getMessage().getHeaders().clear();
         exchange.getMessage().setHeader(EXTERNAL_BATCH_ID, exchange.getVariable("externalBatchId"));
-        exchange.getMessage().setHeader(NAME, fileName(exchange));
+        exchange.getMessage().setHeader(RouteHeaders.YOFACTURO_SUBMISSION_NAME, fileName(exchange));
         exchange.getMessage().setHeader(TENANT, Tenants.idOf(exchange));
         exchange.getMessage().setHeader(IDEMPOTENCY_KEY, exchange.getVariable(RouteVariables.IDEMPOTENCY_KEY));
-        exchange.getMessage().setHeader("YoFacturoInvoiceBatchId", root.path("data").path("id").asText(null));
-        exchange.getMessage().setHeader(PARTIAL, partial);
+        exchange.getMessage().setHeader(RouteHeaders.YOFACTURO_INVOICE_BATCH_ID,
+                root.path("data").path("id").asText(null));
+        exchange.getMessage().setHeader(RouteHeaders.YOFACTURO_PARTIAL_SUCCESS, partial);
         exchange.getMessage().setBody(answer);
         if (partial) {
             LOG.warn("invoice batch {} created with {} invoices refused; see the submission errors",
@@ -130,10 +129,11 @@ public final class InvoiceBatchSubmissions {
         String id = exchange.getVariable("externalBatchId", String.class);
         String fallback = HexFormat.of().formatHex(sha256(id == null ? "" : id)) + "-"
                 + FALLBACK_TIME.format(clock.instant());
+        String name = exchange.getMessage().getHeader(RouteHeaders.YOFACTURO_SUBMISSION_NAME, String.class);
         LOG.warn("invoice batch {} submitted, but its result could not be written as {} ({}); written as {} instead",
-                UntrustedText.echo(id), UntrustedText.echo(exchange.getMessage().getHeader(NAME, String.class)),
+                UntrustedText.echo(id), UntrustedText.echo(name),
                 UntrustedText.echo(FailureDescription.of(cause), 1000), fallback);
-        exchange.getMessage().setHeader(NAME, fallback);
+        exchange.getMessage().setHeader(RouteHeaders.YOFACTURO_SUBMISSION_NAME, fallback);
     }
 
     /**
@@ -215,7 +215,7 @@ public final class InvoiceBatchSubmissions {
         error.put("submission", parsed);
         exchange.getMessage().getHeaders().clear();
         exchange.getMessage().setHeader(EXTERNAL_BATCH_ID, exchange.getVariable("externalBatchId"));
-        exchange.getMessage().setHeader(NAME, fileName(exchange));
+        exchange.getMessage().setHeader(RouteHeaders.YOFACTURO_SUBMISSION_NAME, fileName(exchange));
         exchange.getMessage().setBody(json.writeValueAsString(error));
     }
 }

@@ -19,6 +19,7 @@ import org.apache.camel.spi.Registry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.yofacturoyampi.routes.RouteGroups;
+import org.yofacturoyampi.routes.RouteHeaders;
 import org.yofacturoyampi.routes.Settings;
 import org.yofacturoyampi.routes.cluster.ClusterStores;
 import org.yofacturoyampi.routes.delivery.DeliveryStates;
@@ -109,7 +110,7 @@ public final class YoFacturoWiring extends MainListenerSupport {
         registry.bind("yofacturoTenantHeaders", (Processor) e -> {
             YoFacturoTenant tenant = t.of(e);
             e.getMessage().setHeader("YoFacturoTenant", tenant.id());
-            e.getMessage().setHeader("YoFacturoOutputPath", tenant.outputPath());
+            e.getMessage().setHeader(RouteHeaders.YOFACTURO_OUTPUT_PATH, tenant.outputPath());
         });
         List<String> configured = t.all().values().stream().filter(YoFacturoTenant::isConfigured)
                 .map(YoFacturoTenant::id).toList();

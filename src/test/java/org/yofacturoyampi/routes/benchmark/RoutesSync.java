@@ -14,9 +14,9 @@ import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.main.Main;
+import org.yofacturoyampi.routes.RouteHeaders;
 import org.yofacturoyampi.routes.app.Application;
 import org.yofacturoyampi.routes.app.LaunchOptions;
-import org.yofacturoyampi.routes.trigger.FeedRuns;
 
 /**
  * Ours: the real application (config/application.properties, routes/*.yaml) started as {@code --once} starts it
@@ -89,8 +89,8 @@ final class RoutesSync implements AutoCloseable {
         Map<String, CompletableFuture<Exchange>> runs = new LinkedHashMap<>();
         for (String feed : feeds) {
             runs.put(feed, template.asyncSend("direct:sync", e -> {
-                e.getMessage().setHeader(FeedRuns.FEED, feed);
-                e.getMessage().setHeader(FeedRuns.TRIGGER, "benchmark");
+                e.getMessage().setHeader(RouteHeaders.SYNC_FEED, feed);
+                e.getMessage().setHeader(RouteHeaders.SYNC_TRIGGER, "benchmark");
             }));
         }
         Map<String, JsonNode> reports = new LinkedHashMap<>();

@@ -31,7 +31,7 @@ final class JavaProperties {
     private static final Pattern TENANT_SETTING = Pattern.compile(
             "(?:Tenants\\.property\\(\\s*\"(\\w+)\"|\\bsetting\\(\\s*settings)\\s*,\\s*\\w+\\s*,\\s*\"([\\w-]+)\"");
 
-    private final Set<JavaVariables.Use> keys = new TreeSet<>((a, b) -> a.name().equals(b.name())
+    private final Set<JavaNames.Use> keys = new TreeSet<>((a, b) -> a.name().equals(b.name())
             ? a.where().compareTo(b.where()) : a.name().compareTo(b.name()));
     private int computed;
 
@@ -50,7 +50,7 @@ final class JavaProperties {
         return found;
     }
 
-    Set<JavaVariables.Use> keys() {
+    Set<JavaNames.Use> keys() {
         return keys;
     }
 
@@ -60,9 +60,9 @@ final class JavaProperties {
     }
 
     private void scan(Path root, Path file) throws IOException {
-        String source = JavaVariables.withoutComments(Files.readString(file));
+        String source = JavaNames.withoutComments(Files.readString(file));
         String where = root.relativize(file).toString();
-        Function<String, String> names = JavaVariables.names(source, file);
+        Function<String, String> names = JavaNames.names(source, file);
         Matcher read = READ.matcher(source);
         while (read.find()) {
             String key = names.apply(read.group(1));
@@ -85,6 +85,6 @@ final class JavaProperties {
     }
 
     private void add(String key, String where, String source, int at) {
-        keys.add(new JavaVariables.Use(key, where + ":" + JavaVariables.lineOf(source, at)));
+        keys.add(new JavaNames.Use(key, where + ":" + JavaNames.lineOf(source, at)));
     }
 }

@@ -5,6 +5,7 @@ import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -18,8 +19,8 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
 
 /**
  * What the YAML route files name, read from the parsed files (comments left out): the beans they refer to, the
- * property placeholders they use, and the exchange variables they set and read. Each finding is kept with the file
- * it came from ({@link Use}), so a failure says where to look.
+ * property placeholders they use, the exchange variables they set and read, and the message headers they name. Each
+ * finding is kept with the file it came from ({@link Use}), so a failure says where to look.
  */
 final class RouteFiles {
 
@@ -39,6 +40,14 @@ final class RouteFiles {
     /** {@code ${variable.x}}, {@code ${variable:x}}, {@code ${variables.x}}, {@code ${variableAs(x, Type)}}. */
     private static final Pattern SIMPLE_VARIABLE = Pattern.compile(
             "\\$\\{(?:variables?[.:]|variableAs\\(\\s*'?)(?:(?:global|route):)?([A-Za-z_][\\w-]*)");
+    /**
+     * {@code ${header.x}}, {@code ${header:x}}, {@code ${headers.x}}, {@code ${in.header.x}}, {@code ${header[x]}},
+     * {@code ${headerAs(x, Type)}}.
+     */
+    private static final Pattern SIMPLE_HEADER = Pattern.compile(
+            "\\$\\{(?:in\\.)?(?:headers?[.:\\[]|headerAs\\(\\s*)'?([A-Za-z_][\\w-]*)");
+    /** A header's whole name within a removeHeaders pattern ({@code CamelHttpResponseCode|SyncOutcome}); wildcards are not names. */
+    private static final Pattern HEADER_NAME = Pattern.compile("[A-Za-z_][\\w-]*");
     /** {@code ${bean:name...}} in Simple. */
     private static final Pattern SIMPLE_BEAN = Pattern.compile("\\$\\{bean:([A-Za-z_][\\w-]*)");
     /** A bean given by reference in an option: {@code #name} or {@code #bean:name} (not #class: or #type:). */
@@ -50,7 +59,9 @@ final class RouteFiles {
     private final Set<Use> placeholders = new TreeSet<>(RouteFiles::byNameThenFile);
     private final Set<Use> variablesRead = new TreeSet<>(RouteFiles::byNameThenFile);
     private final Set<Use> variablesSet = new TreeSet<>(RouteFiles::byNameThenFile);
+    private final Set<Use> headers = new TreeSet<>(RouteFiles::byNameThenFile);
     private final Set<String> kindsOfBeanReference = new TreeSet<>();
+    private final Map<String, String> texts = new HashMap<>();
 
     private RouteFiles() {
     }
@@ -64,6 +75,7 @@ final class RouteFiles {
                 throw new IllegalStateException("no route files in " + folder.toAbsolutePath());
             }
             for (Path file : yaml) {
+                found.texts.put(file.getFileName().toString(), Files.readString(file));
                 try (Reader in = Files.newBufferedReader(file)) {
                     Object document = new Load(LoadSettings.builder().setLabel(file.toString()).build())
                             .loadFromReader(in);
@@ -100,6 +112,19 @@ final class RouteFiles {
     }
 
     /**
+     * The message headers named: set ({@code setHeader}, {@code setHeaders}), removed ({@code removeHeader}), removed
+     * or kept by name in a {@code removeHeaders} pattern, read by the {@code header} language or in Simple.
+     */
+    Set<Use> headers() {
+        return headers;
+    }
+
+    /** The whole text of a route file read, comments included. */
+    String text(String file) {
+        return texts.get(file);
+    }
+
+    /**
      * @param templateParameters the parameters of the route template this node sits in (none outside templates)
      */
     private void walk(Object node, String file, Set<String> templateParameters) {
@@ -131,6 +156,30 @@ final class RouteFiles {
                 variablesRead.add(new Use(name, file));
             } else if (key.equals("variableReceive")) {
                 variablesSet.add(new Use(name, file));
+            } else if (key.equals("header") || key.equals("removeHeader")) {
+                headers.add(new Use(name, file));
+            }
+        }
+        if ((key.equals("setHeader") || key.equals("removeHeader") || key.equals("header"))
+                && value instanceof Map<?, ?> step && step.get(key.equals("header") ? "expression" : "name") instanceof String name) {
+            headers.add(new Use(name, file));
+        }
+        if (key.equals("setHeaders") && value instanceof Map<?, ?> step && step.get("headers") instanceof List<?> list) {
+            for (Object item : list) {
+                if (item instanceof Map<?, ?> header && header.get("name") instanceof String name) {
+                    headers.add(new Use(name, file));
+                }
+            }
+        }
+        if (key.equals("removeHeaders") && value instanceof Map<?, ?> step) {
+            for (String option : List.of("pattern", "excludePattern")) {
+                if (step.get(option) instanceof String pattern) {
+                    for (String part : pattern.split("\\|")) {
+                        if (HEADER_NAME.matcher(part).matches()) {
+                            headers.add(new Use(part, file));
+                        }
+                    }
+                }
             }
         }
         if (key.equals("setVariable") && value instanceof Map<?, ?> step && step.get("name") instanceof String name) {
@@ -157,6 +206,10 @@ final class RouteFiles {
         while (variable.find()) {
             variablesRead.add(new Use(variable.group(1), file));
         }
+        Matcher header = SIMPLE_HEADER.matcher(text);
+        while (header.find()) {
+            headers.add(new Use(header.group(1), file));
+        }
         Matcher simpleBean = SIMPLE_BEAN.matcher(text);
         while (simpleBean.find()) {
             bean(simpleBean.group(1), file, "${bean:}");
@@ -176,7 +229,7 @@ final class RouteFiles {
         kindsOfBeanReference.add(kind);
     }
 
-    /** The placeholders and the exchange variables a text read (a property's value, say) names. */
+    /** The placeholders, the exchange variables and the headers a text read (a property's value, say) names. */
     static RouteFiles ofText(String text, String where) {
         RouteFiles found = new RouteFiles();
         found.text(text, where, Set.of());

@@ -18,14 +18,21 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * The exchange variables the Java code sets and reads: every {@code setVariable(name, ...)}, {@code getVariable(name
- * ...)} and {@code removeVariable(name)} in the production sources, with the name a string literal or a String
- * constant ({@code NAME}, {@code Type.NAME}, {@code Type.Nested.NAME}), whose value is read from the compiled class.
- * A name given any other way cannot be told from the source: it is listed in {@link #unresolved()}.
+ * The exchange variables or the message headers the Java code sets and reads: every {@code setVariable(name, ...)},
+ * {@code getVariable(name ...)} and {@code removeVariable(name)} ({@link #variablesIn}), or every
+ * {@code setHeader(name, ...)}, {@code getHeader(name ...)} and {@code removeHeader(name)} ({@link #headersIn}), in
+ * the production sources, with the name a string literal or a String constant ({@code NAME}, {@code Type.NAME},
+ * {@code Type.Nested.NAME}), whose value is read from the compiled class. A name given any other way cannot be told
+ * from the source: it is listed in {@link #unresolved()}. The String fields given by a literal are kept too
+ * ({@link #stringConstants()}), so that a name can be looked for wherever the Java defines it.
  */
-final class JavaVariables {
+final class JavaNames {
 
-    private static final Pattern CALL = Pattern.compile("\\.(setVariable|getVariable|removeVariable)\\(\\s*");
+    private static final Pattern VARIABLE_CALL = Pattern.compile("\\.(setVariable|getVariable|removeVariable)\\(\\s*");
+    private static final Pattern HEADER_CALL = Pattern.compile("\\.(setHeader|getHeader|removeHeader)\\(\\s*");
+    /** {@code String NAME = "text";}: a String constant (or field) given by a literal. */
+    private static final Pattern STRING_CONSTANT = Pattern.compile(
+            "\\bString\\s+[A-Za-z_]\\w*\\s*=\\s*\"((?:[^\"\\\\\\n]|\\\\.)*)\"\\s*;");
     private static final Pattern ARGUMENT = Pattern.compile("(\"(?:[^\"\\\\]|\\\\.)*\"|[A-Za-z_][\\w.]*)\\s*[,)]");
     private static final Pattern PACKAGE = Pattern.compile("(?m)^package\\s+([\\w.]+)\\s*;");
     private static final Pattern IMPORT = Pattern.compile("(?m)^import\\s+([\\w.]+)\\s*;");
@@ -39,17 +46,30 @@ final class JavaVariables {
         }
     }
 
-    private final Set<Use> set = new TreeSet<>(JavaVariables::byNameThenPlace);
-    private final Set<Use> read = new TreeSet<>(JavaVariables::byNameThenPlace);
+    private final Set<Use> set = new TreeSet<>(JavaNames::byNameThenPlace);
+    private final Set<Use> read = new TreeSet<>(JavaNames::byNameThenPlace);
     private final List<String> unresolved = new ArrayList<>();
-    private final Set<Use> literals = new TreeSet<>(JavaVariables::byNameThenPlace);
+    private final Set<Use> named = new TreeSet<>(JavaNames::byNameThenPlace);
+    private final Set<Use> literals = new TreeSet<>(JavaNames::byNameThenPlace);
+    private final Set<Use> stringConstants = new TreeSet<>(JavaNames::byNameThenPlace);
+    private final Pattern call;
 
-    private JavaVariables() {
+    private JavaNames(Pattern call) {
+        this.call = call;
     }
 
-    /** Scans every {@code .java} file under {@code sourceRoot} (the classes must be on the class path). */
-    static JavaVariables in(Path sourceRoot) {
-        JavaVariables found = new JavaVariables();
+    /** The exchange variables named in every {@code .java} file under {@code sourceRoot} (classes on the class path). */
+    static JavaNames variablesIn(Path sourceRoot) {
+        return in(sourceRoot, VARIABLE_CALL);
+    }
+
+    /** The message headers named in every {@code .java} file under {@code sourceRoot} (classes on the class path). */
+    static JavaNames headersIn(Path sourceRoot) {
+        return in(sourceRoot, HEADER_CALL);
+    }
+
+    private static JavaNames in(Path sourceRoot, Pattern call) {
+        JavaNames found = new JavaNames(call);
         try (Stream<Path> files = Files.walk(sourceRoot)) {
             for (Path file : files.filter(f -> f.toString().endsWith(".java")).sorted().toList()) {
                 found.scan(sourceRoot, file);
@@ -68,21 +88,35 @@ final class JavaVariables {
         return read;
     }
 
-    /** The variables named by a string literal rather than a constant. */
+    /** Every name the calls give, set, read or removed. */
+    Set<Use> named() {
+        return named;
+    }
+
+    /** The names given by a string literal rather than a constant. */
     Set<Use> literals() {
         return literals;
     }
 
-    /** Calls whose variable name is neither a literal nor a String constant: the contract cannot check them. */
+    /** Calls whose name is neither a literal nor a String constant: the contract cannot check them. */
     List<String> unresolved() {
         return unresolved;
+    }
+
+    /** The values of the String fields the sources give by a literal ({@code String NAME = "text";}), and where. */
+    Set<Use> stringConstants() {
+        return stringConstants;
     }
 
     private void scan(Path root, Path file) throws IOException {
         String source = withoutComments(Files.readString(file));
         String where = root.relativize(file).toString();
         Function<String, String> names = names(source, file);
-        Matcher call = CALL.matcher(source);
+        Matcher constant = STRING_CONSTANT.matcher(source);
+        while (constant.find()) {
+            stringConstants.add(new Use(constant.group(1), where + ":" + lineOf(source, constant.start())));
+        }
+        Matcher call = this.call.matcher(source);
         while (call.find()) {
             int line = lineOf(source, call.start());
             Matcher argument = ARGUMENT.matcher(source).region(call.end(), source.length());
@@ -93,12 +127,13 @@ final class JavaVariables {
                 continue;
             }
             Use use = new Use(name, where + ":" + line);
+            named.add(use);
             if (argument.group(1).startsWith("\"")) {
                 literals.add(use);
             }
-            if (call.group(1).equals("setVariable")) {
+            if (call.group(1).startsWith("set")) {
                 set.add(use);
-            } else if (call.group(1).equals("getVariable")) {
+            } else if (call.group(1).startsWith("get")) {
                 read.add(use);
             }
         }
@@ -161,6 +196,18 @@ final class JavaVariables {
         return null;
     }
 
+    /** The values of the static String fields {@code type} declares (a class of constants such as RouteVariables). */
+    static Set<String> constantsOf(Class<?> type) {
+        Set<String> values = new TreeSet<>();
+        for (Field field : type.getDeclaredFields()) {
+            String value = staticString(type, field.getName());
+            if (value != null) {
+                values.add(value);
+            }
+        }
+        return values;
+    }
+
     /** The value of a static String field of {@code typeName} (nested types spelt with dots), its supertypes included. */
     private static String constant(String typeName, String field) {
         Class<?> type = load(typeName);
@@ -194,7 +241,7 @@ final class JavaVariables {
         String binary = name;
         while (true) {
             try {
-                return Class.forName(binary, false, JavaVariables.class.getClassLoader());
+                return Class.forName(binary, false, JavaNames.class.getClassLoader());
             } catch (ClassNotFoundException e) {
                 int dot = binary.lastIndexOf('.');
                 if (dot < 0) {
