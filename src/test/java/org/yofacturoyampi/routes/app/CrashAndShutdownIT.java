@@ -15,7 +15,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,12 +35,8 @@ class CrashAndShutdownIT {
     @TempDir
     Path work;
 
+    @AutoClose
     private final YoFacturoStub yofacturo = new YoFacturoStub().issuesSession();
-
-    @AfterEach
-    void stopStub() {
-        yofacturo.close();
-    }
 
     /** The app as its own process on the test's folder (the same state each time), polling every second. */
     private NodeProcess launch(String name) {

@@ -12,7 +12,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,12 +35,8 @@ class YampiMessagesCrashIT {
 
     private final SandboxSettings settings = SandboxSettings.builder()
             .yampiAccounts(Map.of(1L, new YampiAccount(0, CONVERSATIONS, 1, 1, 1, 1))).build();
+    @AutoClose
     private final Sandbox sandbox = Sandbox.start(settings);
-
-    @AfterEach
-    void stopSandbox() {
-        sandbox.close();
-    }
 
     /** The app as its own process on the test's folder (the same state each time), its Yampi feeds into a slow sink. */
     private NodeProcess launch(String name) throws Exception {
