@@ -6,23 +6,20 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.File;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.yofacturoyampi.routes.support.NodeProcess;
 import org.yofacturoyampi.routes.support.YoFacturoStub;
 
 /** The application as its own process, killed or stopped mid-poll, then started again on the same state. */
@@ -38,46 +35,19 @@ class CrashAndShutdownIT {
     @TempDir
     Path work;
 
+    @AutoClose
     private final YoFacturoStub yofacturo = new YoFacturoStub().issuesSession();
-    private Process running;
 
-    @AfterEach
-    void cleanUp() {
-        if (running != null) {
-            running.destroyForcibly();
-        }
-        yofacturo.close();
-    }
-
-    private Process launch() throws Exception {
-        Path testConfig = work.resolve("test.properties");
-        Files.writeString(testConfig, String.join("\n",
-                "yofacturo.base-url = " + yofacturo.baseUrl(),
-                "yofacturo.api-key = " + YoFacturoStub.API_KEY,
-                "yofacturo.poll-cron = 0/1 * * * * ?",
-                "output-dir = " + work.resolve("out"),
-                "state-dir = " + work.resolve("state"),
-                "input-dir = " + work.resolve("in"),
-                "server.host = 127.0.0.1",
-                "server.port = " + freePort(),
+    /** The app as its own process on the test's folder (the same state each time), polling every second. */
+    private NodeProcess launch(String name) {
+        return NodeProcess.start(name, work, Map.of(
+                "yofacturo.base-url", yofacturo.baseUrl(),
+                "yofacturo.api-key", YoFacturoStub.API_KEY,
+                "yofacturo.poll-cron", "0/1 * * * * ?",
                 // every delivery is a file of its own (batches go 4 at a time), so a record delivered twice shows twice
-                "yofacturo.invoice-batches-to = file:" + work.resolve("deliveries")
+                "yofacturo.invoice-batches-to", "file:" + work.resolve("deliveries")
                         + "?fileName=${header.YoFacturoInvoiceBatchName}-${exchangeId}.json",
-                "yofacturo.max-concurrent-requests = " + CONCURRENT,
-                ""));
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), Application.class.getName(),
-                "--config", "config/application.properties", "--config", testConfig.toString());
-        pb.redirectErrorStream(true).redirectOutput(work.resolve("app-" + System.nanoTime() + ".log").toFile());
-        pb.environment().keySet().removeIf(k -> k.startsWith("YOFACTURO_") || k.startsWith("YAMPI_"));
-        running = pb.start();
-        return running;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+                "yofacturo.max-concurrent-requests", String.valueOf(CONCURRENT)));
     }
 
     /** The batch of each delivery so far. */
@@ -109,18 +79,20 @@ class CrashAndShutdownIT {
     void afterKillMinus9MidPollARestartDeliversEveryRecordAndRepeatsAtMostThoseInFlight() throws Exception {
         // given a poll under way
         givenSlowBatchesOnThreePages();
-        Process first = launch();
-        await().atMost(START_UP).until(() -> deliveries().size() >= 60);
+        try (NodeProcess first = launch("first")) {
+            await().atMost(START_UP).until(() -> deliveries().size() >= 60);
 
-        // when the process is killed with SIGKILL
-        first.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            // when the process is killed with SIGKILL
+            first.kill();
+        }
         int beforeCrash = deliveries().size();
         assertThat(beforeCrash).isLessThan(BATCHES);
 
         // and started again on the same state
-        launch();
-        await().atMost(START_UP).until(() -> deliveriesPerBatch().size() == BATCHES);
-        Thread.sleep(1500); // one more poll: it must deliver nothing
+        try (NodeProcess second = launch("second")) {
+            await().atMost(START_UP).until(() -> deliveriesPerBatch().size() == BATCHES);
+            Thread.sleep(1500); // one more poll: it must deliver nothing
+        }
 
         // then every batch arrived, and at most those in flight at the kill (one per request slot) arrived twice
         Map<String, Long> perBatch = deliveriesPerBatch();
@@ -134,19 +106,21 @@ class CrashAndShutdownIT {
     void sigtermStopsAtAPageBoundaryAndTheStateStaysConsistent() throws Exception {
         // given a poll under way
         givenSlowBatchesOnThreePages();
-        Process first = launch();
-        await().atMost(START_UP).until(() -> deliveries().size() >= 30);
+        try (NodeProcess first = launch("first")) {
+            await().atMost(START_UP).until(() -> deliveries().size() >= 30);
 
-        // when the process gets SIGTERM
-        first.destroy();
+            // when the process gets SIGTERM
+            first.terminate();
 
-        // then it stops on its own, well within the shutdown timeout
-        assertThat(first.waitFor(25, TimeUnit.SECONDS)).isTrue();
+            // then it stops on its own, well within the shutdown timeout
+            assertThat(first.exitStatus(Duration.ofSeconds(25))).as("ended by itself").isNotNull();
+        }
 
         // and a restart delivers the rest, each batch exactly once in all
-        launch();
-        await().atMost(START_UP).until(() -> deliveriesPerBatch().size() == BATCHES);
-        Thread.sleep(1500);
+        try (NodeProcess second = launch("second")) {
+            await().atMost(START_UP).until(() -> deliveriesPerBatch().size() == BATCHES);
+            Thread.sleep(1500);
+        }
         assertThat(deliveriesPerBatch().values()).allMatch(n -> n == 1);
         assertThat(deliveries()).hasSize(BATCHES);
     }

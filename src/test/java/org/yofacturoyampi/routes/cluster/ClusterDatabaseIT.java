@@ -25,7 +25,7 @@ class ClusterDatabaseIT {
     Path work;
 
     private RunningApp.Builder app(String url) {
-        return RunningApp.builder(work).property("cluster.database-url", url).property("cluster.database-user", "postgres");
+        return RunningApp.builder(work).clusterDatabase(url, "postgres");
     }
 
     @Test

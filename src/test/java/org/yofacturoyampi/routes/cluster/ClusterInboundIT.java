@@ -11,14 +11,12 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.yofacturoyampi.routes.sandbox.Sandbox;
 import org.yofacturoyampi.routes.sandbox.SandboxSettings;
-import org.yofacturoyampi.routes.support.ClusterSchema;
 import org.yofacturoyampi.routes.support.RunningApp;
 import org.yofacturoyampi.routes.support.TestDatabase;
 
@@ -38,19 +36,10 @@ class ClusterInboundIT {
     Path work;
 
     private final SandboxSettings settings = SandboxSettings.builder().build();
+    @AutoClose
     private final Sandbox sandbox = Sandbox.start(settings);
-    private TestDatabase db;
-
-    @BeforeEach
-    void schema() {
-        db = TestDatabase.create();
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        sandbox.close();
-        db.close();
-    }
+    @AutoClose
+    private final TestDatabase db = TestDatabase.create();
 
     /** A node with its own output and state, reading the shared inbound folders, polling them every 100 ms. */
     private RunningApp node(String name) {
@@ -58,8 +47,7 @@ class ClusterInboundIT {
                 .property("yampi.poll-cron", RunningApp.NEVER)
                 .property("input-dir", work.resolve("shared-in").toString())
                 .property("inbound.poll-delay", "100")
-                .property("cluster.database-url", db.url()).property("cluster.database-user", db.user())
-                .property("cluster.secret-key", ClusterSchema.FAKE_SECRET_KEY)
+                .clusterDatabase(db)
                 .property("cluster.node-id", name).start();
     }
 

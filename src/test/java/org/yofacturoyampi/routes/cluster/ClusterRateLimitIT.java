@@ -24,7 +24,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.yofacturoyampi.routes.support.ClusterSchema;
 import org.yofacturoyampi.routes.support.RunningApp;
 import org.yofacturoyampi.routes.support.TestDatabase;
 
@@ -64,8 +63,7 @@ class ClusterRateLimitIT {
     private RunningApp.Builder node(String name) {
         return RunningApp.builder(work.resolve(name)).yampi(yampi.baseUrl(), TOKEN, "user", "1")
                 .property("yampi.poll-cron", RunningApp.NEVER).property("yampi.resources", "contacts,conversations")
-                .property("cluster.database-url", db.url()).property("cluster.database-user", db.user())
-                .property("cluster.secret-key", ClusterSchema.FAKE_SECRET_KEY)
+                .clusterDatabase(db)
                 .property("cluster.node-id", name);
     }
 

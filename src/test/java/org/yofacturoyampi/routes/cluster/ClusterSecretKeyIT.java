@@ -21,8 +21,7 @@ class ClusterSecretKeyIT {
     Path work;
 
     private RunningApp.Builder app(TestDatabase db) {
-        return RunningApp.builder(work).property("cluster.database-url", db.url())
-                .property("cluster.database-user", db.user());
+        return RunningApp.builder(work).clusterDatabase(db);
     }
 
     @Test

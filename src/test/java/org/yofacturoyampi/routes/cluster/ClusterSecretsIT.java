@@ -7,10 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 
-import org.apache.logging.log4j.Level;
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.core.config.Configurator;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,6 +15,7 @@ import org.yofacturoyampi.routes.sandbox.SandboxSettings;
 import org.yofacturoyampi.routes.support.LogCapture;
 import org.yofacturoyampi.routes.support.RunningApp;
 import org.yofacturoyampi.routes.support.TestDatabase;
+import org.yofacturoyampi.routes.support.TraceLogs;
 
 /** The cluster database's password appears in no log line, at TRACE, nor in any file written. */
 @Tag("database")
@@ -29,28 +26,17 @@ class ClusterSecretsIT {
     @TempDir
     Path work;
 
-    private final Level rootBefore = LogManager.getRootLogger().getLevel();
-    private final Level camelBefore = LogManager.getLogger("org.apache.camel").getLevel();
-
-    @AfterEach
-    void restore() {
-        Configurator.setRootLevel(rootBefore);
-        Configurator.setLevel("org.apache.camel", camelBefore);
-    }
-
     @Test
     void theDatabasePasswordAppearsInNoLogLineAtTraceNorInAnyFileWritten() throws Exception {
         SandboxSettings settings = SandboxSettings.builder().build();
         // given TRACE logs and a password (trust authentication accepts any)
-        Configurator.setRootLevel(Level.TRACE);
-        Configurator.setLevel("org.apache.camel", Level.TRACE);
-        try (TestDatabase db = TestDatabase.create(); Sandbox sandbox = Sandbox.start(settings);
+        try (TraceLogs trace = TraceLogs.on(); TestDatabase db = TestDatabase.create(); Sandbox sandbox = Sandbox.start(settings);
                 LogCapture log = LogCapture.start()) {
             // when a node starts, migrates, and runs a feed
             try (RunningApp app = RunningApp.builder(work)
                     .yampi(sandbox.baseUrl(), settings.yampiUserToken(), "user", "1")
                     .property("yampi.poll-cron", RunningApp.NEVER).property("yampi.resources", "teams")
-                    .property("cluster.database-url", db.url()).property("cluster.database-user", db.user())
+                    .clusterDatabase(db)
                     .property("cluster.database-password", PASSWORD).start()) {
                 assertThat(app.syncOverHttp("{\"feed\": \"yampi-teams\"}").body()).contains("\"delivered_total\":2");
             }

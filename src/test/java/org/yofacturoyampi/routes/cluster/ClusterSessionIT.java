@@ -6,8 +6,7 @@ import static org.awaitility.Awaitility.await;
 import java.nio.file.Path;
 import java.time.Duration;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,23 +23,14 @@ class ClusterSessionIT {
     Path work;
 
     private final SandboxSettings settings = SandboxSettings.builder().batchCount(3).build();
+    @AutoClose
     private final Sandbox sandbox = Sandbox.start(settings);
-    private TestDatabase db;
-
-    @BeforeEach
-    void schema() {
-        db = TestDatabase.create();
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        sandbox.close();
-        db.close();
-    }
+    @AutoClose
+    private final TestDatabase db = TestDatabase.create();
 
     private RunningApp node(String name) {
         return RunningApp.builder(work.resolve(name)).yofacturo(sandbox.baseUrl(), settings.yofacturoApiKey())
-                .property("cluster.database-url", db.url()).property("cluster.database-user", db.user())
+                .clusterDatabase(db)
                 .property("cluster.node-id", name).start();
     }
 

@@ -10,10 +10,6 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.stream.Stream;
 
-import org.apache.logging.log4j.Level;
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.core.config.Configurator;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,6 +19,7 @@ import org.yofacturoyampi.routes.support.ClusterSchema;
 import org.yofacturoyampi.routes.support.LogCapture;
 import org.yofacturoyampi.routes.support.RunningApp;
 import org.yofacturoyampi.routes.support.TestDatabase;
+import org.yofacturoyampi.routes.support.TraceLogs;
 
 /** In cluster mode neither the YoFacturo session token nor CLUSTER_SECRET_KEY reaches a log line (TRACE) or a file. */
 @Tag("database")
@@ -31,27 +28,17 @@ class ClusterSessionSecretsIT {
     @TempDir
     Path work;
 
-    private final Level rootBefore = LogManager.getRootLogger().getLevel();
-    private final Level camelBefore = LogManager.getLogger("org.apache.camel").getLevel();
-
-    @AfterEach
-    void restore() {
-        Configurator.setRootLevel(rootBefore);
-        Configurator.setLevel("org.apache.camel", camelBefore);
-    }
-
     @Test
     void theSessionTokenAndTheSecretKeyAppearInNoLogLineAtTraceNorInAnyFileWritten() throws Exception {
         SandboxSettings settings = SandboxSettings.builder().batchCount(2).build();
-        Configurator.setRootLevel(Level.TRACE);
-        Configurator.setLevel("org.apache.camel", Level.TRACE);
         String token;
         String log;
-        try (TestDatabase db = TestDatabase.create(); Sandbox sandbox = Sandbox.start(settings);
+        // given TRACE logs
+        try (TraceLogs trace = TraceLogs.on(); TestDatabase db = TestDatabase.create(); Sandbox sandbox = Sandbox.start(settings);
                 LogCapture capture = LogCapture.start()) {
             // when a node gets a session, keeps it in the database and runs a feed with it
             try (RunningApp app = RunningApp.builder(work).yofacturo(sandbox.baseUrl(), settings.yofacturoApiKey())
-                    .property("cluster.database-url", db.url()).property("cluster.database-user", db.user()).start()) {
+                    .clusterDatabase(db).start()) {
                 assertThat(app.syncOverHttp("{\"feed\": \"yofacturo-invoice-batches\"}").statusCode()).isEqualTo(200);
             }
             // the token the cluster shares, opened with the (fake) key

@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 import org.apache.camel.component.quartz.QuartzComponent;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,17 +28,13 @@ class ClusteredScheduleIT {
     Path work;
 
     private final SandboxSettings settings = SandboxSettings.builder().build();
+    @AutoClose
     private final Sandbox sandbox = Sandbox.start(settings);
-
-    @AfterEach
-    void stopSandbox() {
-        sandbox.close();
-    }
 
     private RunningApp.Builder node(TestDatabase db) {
         return RunningApp.builder(work).yampi(sandbox.baseUrl(), settings.yampiUserToken(), "user", "1")
                 .property("yampi.resources", "contacts,teams")
-                .property("cluster.database-url", db.url()).property("cluster.database-user", db.user());
+                .clusterDatabase(db);
     }
 
     private static Scheduler scheduler(RunningApp app) throws Exception {

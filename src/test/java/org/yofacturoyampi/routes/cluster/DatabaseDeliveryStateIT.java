@@ -3,7 +3,6 @@ package org.yofacturoyampi.routes.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -20,7 +19,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,6 +28,8 @@ import org.yofacturoyampi.routes.paging.OpenRecord;
 import org.yofacturoyampi.routes.paging.PageIds;
 import org.yofacturoyampi.routes.sandbox.Sandbox;
 import org.yofacturoyampi.routes.sandbox.SandboxSettings;
+import org.yofacturoyampi.routes.support.ClusterSchema;
+import org.yofacturoyampi.routes.support.ConnectionCount;
 import org.yofacturoyampi.routes.support.RunningApp;
 import org.yofacturoyampi.routes.support.TestDatabase;
 
@@ -40,12 +41,8 @@ class DatabaseDeliveryStateIT {
     Path work;
 
     private final SandboxSettings settings = SandboxSettings.builder().batchCount(30).invoicesPerBatch(2).build();
+    @AutoClose
     private final Sandbox sandbox = Sandbox.start(settings);
-
-    @AfterEach
-    void stopSandbox() {
-        sandbox.close();
-    }
 
     private RunningApp.Builder node(TestDatabase db, Path dir) {
         return RunningApp.builder(dir)
@@ -53,7 +50,7 @@ class DatabaseDeliveryStateIT {
                 .yampi(sandbox.baseUrl(), settings.yampiUserToken(), "user", "1")
                 .property("yampi.poll-cron", RunningApp.NEVER)
                 .property("yampi.resources", "contacts")
-                .property("cluster.database-url", db.url()).property("cluster.database-user", db.user());
+                .clusterDatabase(db);
     }
 
     private static String sync(RunningApp app, String feed) throws Exception {
@@ -123,7 +120,7 @@ class DatabaseDeliveryStateIT {
             DatabaseDeliveryState state = new DatabaseDeliveryState(pool, new DeliveryMarkWriter(pool), "default", "yampi");
             IntStream.range(0, 50).forEach(i -> state.add("contacts/1/" + i + "\tseen"));
             AtomicInteger connections = new AtomicInteger();
-            DatabaseDeliveryState counted = new DatabaseDeliveryState(counting(pool, connections), new DeliveryMarkWriter(pool),
+            DatabaseDeliveryState counted = new DatabaseDeliveryState(ConnectionCount.counting(pool, connections), new DeliveryMarkWriter(pool),
                     "default", "yampi");
             List<String> ids = IntStream.range(0, 100).mapToObj(String::valueOf).toList();
             PageIds page = new PageIds(ids);
@@ -148,7 +145,7 @@ class DatabaseDeliveryStateIT {
     void theInvoicesOfAPageOfBatchesWithNoInvoiceMarkedCostOneQueryForThePage() throws Exception {
         try (TestDatabase db = TestDatabase.create(); HikariDataSource pool = pool(db)) {
             AtomicInteger connections = new AtomicInteger();
-            DatabaseDeliveryState invoices = new DatabaseDeliveryState(counting(pool, connections),
+            DatabaseDeliveryState invoices = new DatabaseDeliveryState(ConnectionCount.counting(pool, connections),
                     new DeliveryMarkWriter(pool), "default", "yofacturo-batch-invoices");
             PageIds batches = new PageIds(IntStream.range(0, 100).mapToObj(String::valueOf).toList());
 
@@ -244,21 +241,6 @@ class DatabaseDeliveryStateIT {
     }
 
     private static HikariDataSource pool(TestDatabase db) {
-        var properties = new DefaultCamelContext().getPropertiesComponent();
-        properties.addOverrideProperty("cluster.database-url", db.url());
-        properties.addOverrideProperty("cluster.database-user", db.user());
-        properties.addOverrideProperty("cluster.pool-size", "2");
-        properties.addOverrideProperty("cluster.checkin-interval", "PT7.5S");
-        return ClusterDatabase.open(ClusterSettings.from(properties));
-    }
-
-    private static DataSource counting(DataSource target, AtomicInteger connections) {
-        return (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(), new Class<?>[] {DataSource.class},
-                (proxy, method, args) -> {
-                    if (method.getName().equals("getConnection")) {
-                        connections.incrementAndGet();
-                    }
-                    return method.invoke(target, args);
-                });
+        return ClusterDatabase.open(ClusterSchema.settings(db.url(), db.user()));
     }
 }

@@ -4,11 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
 import org.apache.camel.Exchange;
@@ -17,6 +14,8 @@ import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.yofacturoyampi.routes.delivery.DeliveryStateUnavailableException;
+import org.yofacturoyampi.routes.support.ClusterSchema;
+import org.yofacturoyampi.routes.support.ConnectionCount;
 import org.yofacturoyampi.routes.support.TcpProxy;
 import org.yofacturoyampi.routes.support.TestDatabase;
 
@@ -30,7 +29,7 @@ class DeliveryMarkWriterIT {
     void marksMadeOneByOneAreCommittedInGroupsByTheWriter() throws Exception {
         try (TestDatabase db = TestDatabase.create(); HikariDataSource pool = pool(db.url(), db)) {
             AtomicInteger statements = new AtomicInteger();
-            DeliveryMarkWriter writer = new DeliveryMarkWriter(counting(pool, statements));
+            DeliveryMarkWriter writer = new DeliveryMarkWriter(ConnectionCount.counting(pool, statements));
             writer.start();
             DatabaseDeliveryState state = new DatabaseDeliveryState(pool, writer, "default", "yampi");
 
@@ -70,7 +69,7 @@ class DeliveryMarkWriterIT {
         try (TestDatabase db = TestDatabase.create(); HikariDataSource pool = pool(db.url(), db)) {
             DeliveryMarkWriter writer = new DeliveryMarkWriter(pool);
             DatabaseDeliveryState state = new DatabaseDeliveryState(pool, writer, "default", "yampi");
-            AdvisoryFeedLock lock = new AdvisoryFeedLock(settings(db.url(), db), Duration.ofMillis(100), writer::flush);
+            AdvisoryFeedLock lock = new AdvisoryFeedLock(ClusterSchema.settings(db.url(), db.user()), Duration.ofMillis(100), writer::flush);
             var held = lock.acquire("yampi-contacts", () -> { });
             state.add(exchange(), "contacts/1/1\tprint");
 
@@ -111,27 +110,7 @@ class DeliveryMarkWriterIT {
         return new DefaultExchange(camel);
     }
 
-    private static ClusterSettings settings(String url, TestDatabase db) {
-        var properties = new DefaultCamelContext().getPropertiesComponent();
-        properties.addOverrideProperty("cluster.database-url", url);
-        properties.addOverrideProperty("cluster.database-user", db.user());
-        properties.addOverrideProperty("cluster.pool-size", "2");
-        properties.addOverrideProperty("cluster.checkin-interval", "PT7.5S");
-        return ClusterSettings.from(properties);
-    }
-
     private static HikariDataSource pool(String url, TestDatabase db) {
-        return ClusterDatabase.open(settings(url, db));
-    }
-
-    /** Counts the connections taken: the writer takes one per statement. */
-    private static DataSource counting(DataSource target, AtomicInteger connections) {
-        return (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(), new Class<?>[] {DataSource.class},
-                (proxy, method, args) -> {
-                    if (method.getName().equals("getConnection")) {
-                        connections.incrementAndGet();
-                    }
-                    return method.invoke(target, args);
-                });
+        return ClusterDatabase.open(ClusterSchema.settings(url, db.user()));
     }
 }

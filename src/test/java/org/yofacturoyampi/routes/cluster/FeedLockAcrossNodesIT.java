@@ -15,6 +15,7 @@ import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.yofacturoyampi.routes.support.ClusterSchema;
 import org.yofacturoyampi.routes.support.LogCapture;
 import org.yofacturoyampi.routes.support.TestDatabase;
 import org.yofacturoyampi.routes.trigger.FeedRuns;
@@ -30,13 +31,7 @@ class FeedLockAcrossNodesIT {
     private final DefaultCamelContext camel = new DefaultCamelContext();
 
     private static FeedRuns node(TestDatabase db, String id) {
-        var properties = new DefaultCamelContext().getPropertiesComponent();
-        properties.addOverrideProperty("cluster.database-url", db.url());
-        properties.addOverrideProperty("cluster.database-user", db.user());
-        properties.addOverrideProperty("cluster.node-id", id);
-        properties.addOverrideProperty("cluster.pool-size", "2");
-        properties.addOverrideProperty("cluster.checkin-interval", "PT7.5S");
-        ClusterSettings settings = ClusterSettings.from(properties);
+        ClusterSettings settings = ClusterSchema.settings(db.url(), db.user(), id);
         FeedRuns feeds = new FeedRuns(new ObjectMapper(), Clock.systemUTC(), report -> { });
         feeds.register(FEED, "yampi-resource-walk", "default", "contacts", List.of("1"));
         feeds.inCluster(settings.nodeId(), new AdvisoryFeedLock(settings, Duration.ofMillis(100), () -> { }));

@@ -28,8 +28,7 @@ class InboundReadLocksIT {
 
     @BeforeEach
     void schema() {
-        db = TestDatabase.create();
-        ClusterSchema.migrate(db);
+        db = ClusterSchema.migrated();
         camel = new DefaultCamelContext();
     }
 

@@ -6,8 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.yofacturoyampi.routes.support.ClusterSchema;
@@ -16,18 +15,8 @@ import org.yofacturoyampi.routes.support.TestDatabase;
 @Tag("database")
 class PostgresRateLimitStoreIT {
 
-    private TestDatabase db;
-
-    @BeforeEach
-    void schema() {
-        db = TestDatabase.create();
-        ClusterSchema.migrate(db);
-    }
-
-    @AfterEach
-    void drop() throws Exception {
-        db.close();
-    }
+    @AutoClose
+    private final TestDatabase db = ClusterSchema.migrated();
 
     private PostgresRateLimitStore store(String api, String tenant) {
         return new PostgresRateLimitStore(ClusterSchema.dataSource(db), api, tenant, Duration.ZERO, Clock.systemUTC());

@@ -17,8 +17,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.yofacturoyampi.routes.support.ClusterSchema;
@@ -42,18 +41,8 @@ class PostgresSessionStoreIT {
         return new YoFacturoSession("fake-session-" + sessionsCalls.incrementAndGet(), Instant.now().plus(Duration.ofDays(1)));
     };
     private final SessionCipher cipher = SessionCipher.fromSetting(ClusterSchema.FAKE_SECRET_KEY);
-    private TestDatabase db;
-
-    @BeforeEach
-    void schema() {
-        db = TestDatabase.create();
-        ClusterSchema.migrate(db);
-    }
-
-    @AfterEach
-    void drop() throws Exception {
-        db.close();
-    }
+    @AutoClose
+    private final TestDatabase db = ClusterSchema.migrated();
 
     private SessionTokenCache node(String nodeId) {
         return new SessionTokenCache(fakeYoFacturo,

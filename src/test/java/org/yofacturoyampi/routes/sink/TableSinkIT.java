@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.stream.IntStream;
 
 import org.apache.logging.log4j.Level;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,12 +32,8 @@ class TableSinkIT {
     Path work;
 
     private final SandboxSettings settings = SandboxSettings.builder().batchCount(30).invoicesPerBatch(2).build();
+    @AutoClose
     private final Sandbox sandbox = Sandbox.start(settings);
-
-    @AfterEach
-    void stopSandbox() {
-        sandbox.close();
-    }
 
     private RunningApp.Builder app(TestDatabase db) {
         return RunningApp.builder(work)
@@ -201,8 +197,7 @@ class TableSinkIT {
     @Test
     void inClusterModeOnTheSameDatabaseTheTablesAreTheStateOfTheirRecords() throws Exception {
         try (TestDatabase db = TestDatabase.create(); RunningApp app = app(db)
-                .property("cluster.database-url", db.url())
-                .property("cluster.database-user", db.user()).start()) {
+                .clusterDatabase(db).start()) {
             // when the contacts run in cluster mode with the table sink on the cluster's own schema
             assertThat(app.syncOverHttp("{\"feed\": \"yampi-contacts\"}").body()).contains("\"outcome\":\"ok\"");
 

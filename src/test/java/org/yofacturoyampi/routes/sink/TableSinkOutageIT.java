@@ -11,7 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.logging.log4j.Level;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,12 +33,8 @@ class TableSinkOutageIT {
 
     private final SandboxSettings settings = SandboxSettings.builder()
             .yampiAccounts(Map.of(1L, new SandboxSettings.YampiAccount(CONTACTS, 0, 0, 0, 0, 0))).build();
+    @AutoClose
     private final Sandbox sandbox = Sandbox.start(settings);
-
-    @AfterEach
-    void stopSandbox() {
-        sandbox.close();
-    }
 
     @Test
     void recordsOfARunThatLostTheTableStayPendingAndArriveOnceItIsBackNoneTwice() throws Exception {

@@ -10,19 +10,22 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import org.yofacturoyampi.routes.app.Application;
 
 /**
- * The application as a process of its own (a JVM on the test class path, as CrashAndShutdownIT starts it), run from
- * the project folder with config/application.properties and a file of test settings over it. Environment variables of
- * the two APIs and of cluster mode are removed, so only the settings given here apply. Its output goes to
- * {@link #log()}.
+ * The application as a process of its own (a JVM on the test class path), run from the project folder with
+ * config/application.properties and a file of test settings over it, and routes/*.yaml with any route files a test
+ * adds. Environment variables of the two APIs and of cluster mode are removed, so only the settings given here apply.
+ * Its output goes to {@link #log()}, a file of the node's name: a node started again under another name on the same
+ * folder (a restart on the same state) keeps the first one's log.
  */
 public final class NodeProcess implements AutoCloseable {
 
@@ -38,8 +41,11 @@ public final class NodeProcess implements AutoCloseable {
         this.process = process;
     }
 
-    /** Starts a node with these settings; output, state and inbound folders go under {@code dir}. */
-    public static NodeProcess start(String name, Path dir, Map<String, String> settings) {
+    /**
+     * Starts a node with these settings, and these route files besides routes/*.yaml; output, state and inbound folders
+     * go under {@code dir}.
+     */
+    public static NodeProcess start(String name, Path dir, Map<String, String> settings, Path... extraRoutes) {
         try {
             Files.createDirectories(dir);
             int port = freePort();
@@ -52,13 +58,19 @@ public final class NodeProcess implements AutoCloseable {
             // cluster mode (settings with cluster.database-url) needs a key; an obviously fake one
             all.put("cluster.secret-key", ClusterSchema.FAKE_SECRET_KEY);
             all.putAll(settings);
-            Path config = dir.resolve("node.properties");
+            Path config = dir.resolve(name + ".properties");
             Files.writeString(config, all.entrySet().stream().map(e -> e.getKey() + " = " + e.getValue())
                     .collect(Collectors.joining("\n", "", "\n")));
-            ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), Application.class.getName(),
-                    "--config", "config/application.properties", "--config", config.toString());
-            pb.redirectErrorStream(true).redirectOutput(dir.resolve("node.log").toFile());
+                    "--config", "config/application.properties", "--config", config.toString()));
+            if (extraRoutes.length > 0) {
+                command.add("--routes");
+                command.add(Stream.concat(Stream.of("routes/*.yaml"), Stream.of(extraRoutes).map(Path::toString))
+                        .map(file -> "file:" + file).collect(Collectors.joining(",")));
+            }
+            ProcessBuilder pb = new ProcessBuilder(command);
+            pb.redirectErrorStream(true).redirectOutput(dir.resolve(name + ".log").toFile());
             pb.environment().keySet().removeIf(k -> k.startsWith("YOFACTURO_") || k.startsWith("YAMPI_")
                     || k.startsWith("CLUSTER_"));
             return new NodeProcess(name, dir, port, pb.start());
@@ -76,7 +88,7 @@ public final class NodeProcess implements AutoCloseable {
     }
 
     public Path log() {
-        return dir.resolve("node.log");
+        return dir.resolve(name + ".log");
     }
 
     public boolean isAlive() {
@@ -110,6 +122,11 @@ public final class NodeProcess implements AutoCloseable {
     /** Its exit status once it ended by itself within {@code timeout}, else null. */
     public Integer exitStatus(Duration timeout) throws InterruptedException {
         return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : null;
+    }
+
+    /** SIGTERM: the node stops by itself; see {@link #exitStatus(Duration)}. */
+    public void terminate() {
+        process.destroy();
     }
 
     /** kill -9. */

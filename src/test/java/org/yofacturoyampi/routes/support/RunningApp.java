@@ -180,6 +180,16 @@ public final class RunningApp implements AutoCloseable {
                     .property("yampi.poll-cron", EVERY_SECOND);
         }
 
+        /** Cluster mode on this database (the key is the fake one set above unless a test sets cluster.secret-key). */
+        public Builder clusterDatabase(String url, String user) {
+            return property("cluster.database-url", url).property("cluster.database-user", user);
+        }
+
+        /** Cluster mode on this test schema. */
+        public Builder clusterDatabase(TestDatabase db) {
+            return clusterDatabase(db.url(), db.user());
+        }
+
         public Builder sandbox() {
             this.sandbox = true;
             return this;
