@@ -36,11 +36,7 @@ import org.yofacturoyampi.routes.RouteVariables;
  */
 public final class FeedRuns {
 
-    /** RouteHeaders.SYNC_FEED, for the tests that start runs through FeedRuns (named once, in RouteHeaders). */
-    public static final String FEED = RouteHeaders.SYNC_FEED;
     public static final String ACCOUNT = "SyncAccount";
-    /** RouteHeaders.SYNC_TRIGGER, for the tests that start runs through FeedRuns (named once, in RouteHeaders). */
-    public static final String TRIGGER = RouteHeaders.SYNC_TRIGGER;
     /** Exchange variables the feed's walk route reads. */
     public static final String ENTRY = RouteVariables.FEED_ENTRY;
     public static final String ACCOUNTS = RouteVariables.ACCOUNT_IDS;

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.yofacturoyampi.routes.support.ClusterSchema;
 import org.yofacturoyampi.routes.support.LogCapture;
 import org.yofacturoyampi.routes.support.TestDatabase;
+import org.yofacturoyampi.routes.RouteHeaders;
 import org.yofacturoyampi.routes.trigger.FeedRuns;
 
 /**
@@ -40,8 +41,8 @@ class FeedLockAcrossNodesIT {
 
     private Exchange run() {
         Exchange exchange = new DefaultExchange(camel);
-        exchange.getMessage().setHeader(FeedRuns.FEED, FEED);
-        exchange.getMessage().setHeader(FeedRuns.TRIGGER, "http");
+        exchange.getMessage().setHeader(RouteHeaders.SYNC_FEED, FEED);
+        exchange.getMessage().setHeader(RouteHeaders.SYNC_TRIGGER, "http");
         return exchange;
     }
 
