@@ -102,7 +102,9 @@ class InvoiceAlertsTest {
         }
 
         @AfterAll
-        void stopSandbox() {
+        void stopAppThenSandbox() {
+            // the app first: a poll under way would retry against a closed upstream, and shutdown wait for it
+            context.stop();
             sandbox.close();
         }
 
@@ -178,7 +180,9 @@ class InvoiceAlertsTest {
         }
 
         @AfterEach
-        void stopServers() {
+        void stopAppThenServers() {
+            // the app first: a poll under way would retry against a closed upstream, and shutdown wait for it
+            context.stop();
             downstream.stop(0);
             sandbox.close();
         }
@@ -206,6 +210,9 @@ class InvoiceAlertsTest {
         @TempDir
         Path work;
 
+        @BeanInject
+        CamelContext context;
+
         private final SandboxSettings settings = SandboxSettings.builder().batchCount(50).build();
         private final Sandbox sandbox = Sandbox.start(settings);
 
@@ -215,7 +222,9 @@ class InvoiceAlertsTest {
         }
 
         @AfterEach
-        void stopSandbox() {
+        void stopAppThenSandbox() {
+            // the app first: a poll under way would retry against a closed upstream, and shutdown wait for it
+            context.stop();
             sandbox.close();
         }
 

@@ -10,6 +10,8 @@ import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.BeanInject;
+import org.apache.camel.CamelContext;
 import org.apache.camel.EndpointInject;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.mock.MockEndpoint;
@@ -53,6 +55,9 @@ class YampiDefaultResourcesTest {
         // the context's folder, for all its tests (a @TempDir field would be made again, and emptied, for each test)
         private Path work;
 
+        @BeanInject
+        CamelContext context;
+
         @BeforeAll
         void aFolderForTheContext(@TempDir Path folder) {
             work = folder;
@@ -64,7 +69,9 @@ class YampiDefaultResourcesTest {
         }
 
         @AfterAll
-        void stopSandbox() {
+        void stopAppThenSandbox() {
+            // the app first: a poll under way would retry against a closed upstream, and shutdown wait for it
+            context.stop();
             sandbox.close();
         }
 
@@ -126,6 +133,9 @@ class YampiDefaultResourcesTest {
         private final Sandbox sandbox = Sandbox.start(settings);
         private Path work;
 
+        @BeanInject
+        CamelContext context;
+
         @EndpointInject("mock:yampi")
         MockEndpoint downstream;
 
@@ -141,7 +151,9 @@ class YampiDefaultResourcesTest {
         }
 
         @AfterAll
-        void stopSandbox() {
+        void stopAppThenSandbox() {
+            // the app first: a poll under way would retry against a closed upstream, and shutdown wait for it
+            context.stop();
             sandbox.close();
         }
 

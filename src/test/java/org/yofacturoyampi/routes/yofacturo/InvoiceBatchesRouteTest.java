@@ -79,7 +79,9 @@ class InvoiceBatchesRouteTest {
     }
 
     @AfterEach
-    void stopStub() {
+    void stopAppThenStub() {
+        // the app first: a poll under way would retry against a closed upstream, and shutdown wait for it
+        context.stop();
         yofacturo.close();
     }
 
