@@ -11,6 +11,7 @@ import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.main.Main;
+import org.apache.camel.main.MainConfigurationProperties;
 import org.yofacturoyampi.routes.ConfigurationException;
 import org.yofacturoyampi.routes.OutOfMemoryExit;
 import org.yofacturoyampi.routes.cluster.ClusterWiring;
@@ -88,10 +89,7 @@ public final class Application {
      */
     public static Main create(LaunchOptions options, Map<String, String> overrides) {
         Main main = new Main();
-        // Camel takes a key from the first location that has it: list the files last-first so later ones win
-        List<String> locations = new ArrayList<>(options.configFiles());
-        Collections.reverse(locations);
-        main.setPropertyPlaceholderLocations(locations.stream().map(f -> "file:" + f).collect(Collectors.joining(",")));
+        main.setPropertyPlaceholderLocations(propertyLocations(options));
         if (options.routesPattern() != null) {
             main.addOverrideProperty("camel.main.routes-include-pattern", options.routesPattern());
         }
@@ -102,16 +100,36 @@ public final class Application {
         if (options.sandbox()) {
             SandboxMode.install(main);
         }
+        wire(main.configure());
+        return main;
+    }
+
+    /**
+     * The property files of these options as Camel's placeholder locations ({@code file:...}, comma-separated). Camel
+     * takes a key from the first location that has it, so the files are listed last-first: later ones win.
+     */
+    public static String propertyLocations(LaunchOptions options) {
+        List<String> locations = new ArrayList<>(options.configFiles());
+        Collections.reverse(locations);
+        return locations.stream().map(f -> "file:" + f).collect(Collectors.joining(","));
+    }
+
+    /**
+     * The listeners that wire the runtime, in their order: what {@link #create} gives every {@code java -jar}, and what
+     * a route test on camel-test-main-junit5 gives its context from a {@code @Configure} method.
+     */
+    public static void wire(MainConfigurationProperties main) {
         // first: the wirings below find the cluster's database in the registry when cluster mode is on
         main.addMainListener(new ClusterWiring());
         // second: the table sink's delivery states go over the cluster's (or the files'), before the feeds make theirs
         main.addMainListener(new TableSinkWiring());
-        FeedMetrics metrics = new FeedMetrics(main::getCamelContext);
+        MainContext context = new MainContext();
+        main.addMainListener(context);
+        FeedMetrics metrics = new FeedMetrics(context);
         FeedRuns feeds = new FeedRuns(new ObjectMapper(), Clock.systemUTC(), metrics::record);
         // the shared beans, then each API's (YoFacturoWiring, YampiWiring)
         main.addMainListener(new RuntimeWiring(feeds, metrics));
         // after the wirings, which add the schedule routes it counts
         main.addMainListener(new QuartzThreads());
-        return main;
     }
 }

@@ -16,10 +16,8 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
 import org.apache.camel.ServiceStatus;
 import org.apache.camel.component.file.FileEndpoint;
-import org.apache.camel.component.properties.PropertiesComponent;
-import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
-import org.apache.camel.main.MainListenerSupport;
+import org.apache.camel.main.MainConfigurationProperties;
 import org.apache.camel.support.ScheduledPollConsumer;
 import org.awaitility.Awaitility;
 import org.yofacturoyampi.routes.app.Application;
@@ -212,19 +210,21 @@ public final class RunningApp implements AutoCloseable {
         }
 
         /**
-         * The application with these properties, blind to environment variables: Camel looks them up before its
-         * override properties, so an exported YOFACTURO_API_KEY would beat the empty one above. Set before the context
-         * is initialised, so the wiring's first look at the properties already ignores them.
+         * This application for a route test on camel-test-main-junit5: call it from the test's {@code @Configure}
+         * method, and the extension boots the same config/ and routes/ with the same wiring as {@link #start()}, these
+         * properties overriding the files and no environment variable read.
+         */
+        public void configure(MainConfigurationProperties main) {
+            KitWiring.addTo(main, IsolatedProperties.of(Application.propertyLocations(LaunchOptions.parse()), properties));
+        }
+
+        /**
+         * The application with these properties, blind to environment variables, set before the context is
+         * initialised so that the wiring's first look at the properties already ignores them.
          */
         private Main isolated(LaunchOptions options) {
             Main main = Application.create(options, properties);
-            main.addMainListener(new MainListenerSupport() {
-                @Override
-                public void beforeInitialize(BaseMainSupport m) {
-                    ((PropertiesComponent) m.getCamelContext().getPropertiesComponent())
-                            .setEnvironmentVariableMode(PropertiesComponent.ENVIRONMENT_VARIABLES_MODE_NEVER);
-                }
-            });
+            main.addMainListener(IsolatedProperties.environmentBlind());
             return main;
         }
     }

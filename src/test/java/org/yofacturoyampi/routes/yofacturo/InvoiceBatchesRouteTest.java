@@ -6,26 +6,31 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import org.apache.camel.BeanInject;
 import org.apache.camel.CamelContext;
-import org.apache.camel.builder.AdviceWith;
+import org.apache.camel.EndpointInject;
+import org.apache.camel.builder.AdviceWithRouteBuilder;
 import org.apache.camel.builder.NotifyBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
-import org.apache.camel.main.BaseMainSupport;
-import org.apache.camel.main.Main;
-import org.apache.camel.main.MainListenerSupport;
+import org.apache.camel.main.MainConfigurationProperties;
+import org.apache.camel.test.main.junit5.AdviceRouteMapping;
+import org.apache.camel.test.main.junit5.CamelMainTest;
+import org.apache.camel.test.main.junit5.Configure;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.yofacturoyampi.routes.support.RunningApp;
 import org.yofacturoyampi.routes.support.YoFacturoStub;
 
 /**
- * The invoice-batch routes as Camel's test kit tests routes: the real config/ and routes/ (as {@code java -jar} loads
- * them) against a WireMock YoFacturo, the two downstreams replaced by mock endpoints with {@link AdviceWith} before the
- * routes start, {@link MockEndpoint} expectations on what reaches them, and a {@link NotifyBuilder} that waits for
- * scheduled polls to complete instead of watching folders.
+ * The invoice-batch routes as Camel's test kit tests routes: {@link CamelMainTest} boots the real config/ and routes/
+ * with the application's wiring (as {@code java -jar} does) against a WireMock YoFacturo, the two downstreams replaced
+ * by mock endpoints with advices before the routes start, {@link MockEndpoint} expectations on what reaches them, and
+ * a {@link NotifyBuilder} that waits for scheduled polls to complete instead of watching folders.
  */
+@CamelMainTest(advices = {
+        @AdviceRouteMapping(route = "yofacturo-deliver-invoice-batch", advice = InvoiceBatchesRouteTest.BatchesToMock.class),
+        @AdviceRouteMapping(route = "yofacturo-deliver-batch-invoice", advice = InvoiceBatchesRouteTest.InvoicesToMock.class)})
 class InvoiceBatchesRouteTest {
 
     private static final String BATCHES = "mock:invoice-batches";
@@ -34,49 +39,54 @@ class InvoiceBatchesRouteTest {
     @TempDir
     Path work;
 
-    private final YoFacturoStub yofacturo = new YoFacturoStub().issuesSession();
-    private Main main;
+    @BeanInject
+    CamelContext context;
 
-    @BeforeEach
-    void startWithMockDownstreams() {
-        // given YoFacturo lists three batches, the first with two invoices
+    @EndpointInject(BATCHES)
+    MockEndpoint batches;
+
+    @EndpointInject(INVOICES)
+    MockEndpoint invoices;
+
+    private final YoFacturoStub yofacturo = new YoFacturoStub().issuesSession();
+
+    @Configure
+    void theAppPollingEverySecond(MainConfigurationProperties main) {
+        // given YoFacturo lists three batches, the first with two invoices (before the context, and its schedule, starts)
         yofacturo.listsBatches(YoFacturoStub.batches(3))
                 .listsInvoices(1, List.of(YoFacturoStub.invoice(11), YoFacturoStub.invoice(12)));
-        main = RunningApp.builder(work).yofacturo(yofacturo.baseUrl(), YoFacturoStub.API_KEY)
-                .property("yofacturo.poll-cron", RunningApp.EVERY_SECOND).create();
-        // the downstreams (yofacturo.invoice-batches-to, yofacturo.batch-invoices-to) become mocks before any route
-        // starts. The patterns are regular expressions on the step's URI as the route file writes it; they hold no
-        // "{{": AdviceWith would resolve the placeholder in the pattern, not in the step
-        main.addMainListener(new MainListenerSupport() {
-            @Override
-            public void afterConfigure(BaseMainSupport m) {
-                try {
-                    CamelContext context = m.getCamelContext();
-                    AdviceWith.adviceWith(context, "yofacturo-deliver-invoice-batch",
-                            route -> route.weaveByToUri(".*yofacturo.invoice-batches-to.*").replace().to(BATCHES));
-                    AdviceWith.adviceWith(context, "yofacturo-deliver-batch-invoice",
-                            route -> route.weaveByToUri(".*yofacturo.batch-invoices-to.*").replace().to(INVOICES));
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            }
-        });
-        main.start();
+        RunningApp.builder(work).yofacturo(yofacturo.baseUrl(), YoFacturoStub.API_KEY)
+                .property("yofacturo.poll-cron", RunningApp.EVERY_SECOND).configure(main);
+    }
+
+    /**
+     * yofacturo.invoice-batches-to becomes a mock. The pattern is a regular expression on the step's URI as the route
+     * file writes it, with no "{{": AdviceWith would resolve the placeholder in the pattern, not in the step.
+     */
+    static final class BatchesToMock extends AdviceWithRouteBuilder {
+        @Override
+        public void configure() {
+            weaveByToUri(".*yofacturo.invoice-batches-to.*").replace().to(BATCHES);
+        }
+    }
+
+    /** yofacturo.batch-invoices-to becomes a mock (the pattern as for {@link BatchesToMock}). */
+    static final class InvoicesToMock extends AdviceWithRouteBuilder {
+        @Override
+        public void configure() {
+            weaveByToUri(".*yofacturo.batch-invoices-to.*").replace().to(INVOICES);
+        }
     }
 
     @AfterEach
-    void stop() {
-        if (main != null) {
-            main.stop();
-        }
+    void stopAppThenStub() {
+        // the app first: a poll under way would retry against a closed upstream, and shutdown wait for it
+        context.stop();
         yofacturo.close();
     }
 
     @Test
     void eachNewBatchAndEachInvoiceOfItGoesDownstreamOnceAndASecondPollDeliversNothingUnchanged() throws Exception {
-        CamelContext context = main.getCamelContext();
-        MockEndpoint batches = context.getEndpoint(BATCHES, MockEndpoint.class);
-        MockEndpoint invoices = context.getEndpoint(INVOICES, MockEndpoint.class);
         batches.expectedMessageCount(3);
         batches.expectedHeaderValuesReceivedInAnyOrder("YoFacturoInvoiceBatchId", "1", "2", "3");
         invoices.expectedMessageCount(2);
