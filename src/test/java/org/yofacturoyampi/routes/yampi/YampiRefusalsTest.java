@@ -7,11 +7,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import org.apache.camel.ExchangePropertyKey;
+import org.apache.camel.builder.NotifyBuilder;
 import org.apache.logging.log4j.Level;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -45,6 +49,18 @@ class YampiRefusalsTest {
         return log.linesAt(level).stream().filter(l -> l.contains(text)).toList();
     }
 
+    /**
+     * Waits until each of these schedule routes has run {@code polls} whole polls after this call, not counting the
+     * one under way if any. Only a poll's own exchange counts, not the copies the walk's splits make of it.
+     */
+    private static void awaitPolls(RunningApp app, int polls, String... schedules) {
+        List<NotifyBuilder> more = Stream.of(schedules).map(schedule -> new NotifyBuilder(app.context()).fromRoute(schedule)
+                .filter(e -> e.getProperty(ExchangePropertyKey.CORRELATION_ID) == null).whenDone(polls + 1).create()).toList();
+        for (int i = 0; i < schedules.length; i++) {
+            assertThat(more.get(i).matches(20, TimeUnit.SECONDS)).as(polls + " more polls of " + schedules[i]).isTrue();
+        }
+    }
+
     @Test
     void aRejectedTokenGivesOneErrorNamingYampiApiTokenAndNoRetries() throws Exception {
         // given a user token that Yampi no longer accepts
@@ -57,8 +73,9 @@ class YampiRefusalsTest {
                     && !linesContaining(log, Level.ERROR, "YAMPI_API_TOKEN").isEmpty());
             int afterFirstPoll = sandbox.yampi().requestCount();
 
-            // then three more scheduled polls ask Yampi nothing
-            Thread.sleep(3_500);
+            // then three more scheduled polls (of every resource: each has its schedule) ask Yampi nothing
+            awaitPolls(app, 3, "yampi-account", "yampi-conversations", "yampi-contacts", "yampi-inboxes", "yampi-labels", "yampi-agents",
+                    "yampi-teams");
             assertThat(sandbox.yampi().requestCount()).isEqualTo(afterFirstPoll);
             // at most one request per resource was ever made, none retried
             assertThat(afterFirstPoll).isLessThanOrEqualTo(7);
