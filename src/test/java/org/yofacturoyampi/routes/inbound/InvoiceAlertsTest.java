@@ -34,6 +34,7 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import org.yofacturoyampi.routes.support.SchedulePolls;
 import org.yofacturoyampi.routes.sandbox.Sandbox;
 import org.yofacturoyampi.routes.sandbox.SandboxSettings;
 import org.yofacturoyampi.routes.support.JsonFiles;
@@ -62,7 +63,7 @@ class InvoiceAlertsTest {
 
     /** Waits until {@code polls} whole polls have run after this call (the one under way, if any, not counted). */
     private static void awaitPolls(CamelContext context, int polls) {
-        NotifyBuilder more = new NotifyBuilder(context).fromRoute(SCHEDULE).whenCompleted(polls + 1).create();
+        NotifyBuilder more = SchedulePolls.completed(context, SCHEDULE, polls + 1);
         assertThat(more.matches(20, TimeUnit.SECONDS)).as(polls + " more polls completed").isTrue();
     }
 

@@ -18,7 +18,6 @@ import org.apache.camel.BeanInject;
 import org.apache.camel.CamelContext;
 import org.apache.camel.EndpointInject;
 import org.apache.camel.Exchange;
-import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.builder.NotifyBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.main.MainConfigurationProperties;
@@ -33,6 +32,7 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import org.yofacturoyampi.routes.support.SchedulePolls;
 import org.yofacturoyampi.routes.sandbox.RecordedRequest;
 import org.yofacturoyampi.routes.sandbox.Sandbox;
 import org.yofacturoyampi.routes.sandbox.SandboxSettings;
@@ -94,8 +94,7 @@ class YampiConversationMessagesTest {
      * poll's own exchange counts: the copies that the walk's splits make of it complete too.
      */
     private static void awaitPolls(CamelContext context, int polls) {
-        NotifyBuilder more = new NotifyBuilder(context).fromRoute(SCHEDULE)
-                .filter(e -> e.getProperty(ExchangePropertyKey.CORRELATION_ID) == null).whenCompleted(polls).create();
+        NotifyBuilder more = SchedulePolls.completed(context, SCHEDULE, polls);
         assertThat(more.matches(20, TimeUnit.SECONDS)).as(polls + " more polls completed").isTrue();
     }
 

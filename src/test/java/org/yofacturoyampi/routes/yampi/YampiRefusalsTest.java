@@ -14,12 +14,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
-import org.apache.camel.ExchangePropertyKey;
-import org.apache.camel.builder.NotifyBuilder;
 import org.apache.logging.log4j.Level;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.apache.camel.builder.NotifyBuilder;
+import org.yofacturoyampi.routes.support.SchedulePolls;
 import org.yofacturoyampi.routes.sandbox.RecordedRequest;
 import org.yofacturoyampi.routes.sandbox.Sandbox;
 import org.yofacturoyampi.routes.sandbox.SandboxSettings;
@@ -54,8 +54,7 @@ class YampiRefusalsTest {
      * one under way if any. Only a poll's own exchange counts, not the copies the walk's splits make of it.
      */
     private static void awaitPolls(RunningApp app, int polls, String... schedules) {
-        List<NotifyBuilder> more = Stream.of(schedules).map(schedule -> new NotifyBuilder(app.context()).fromRoute(schedule)
-                .filter(e -> e.getProperty(ExchangePropertyKey.CORRELATION_ID) == null).whenDone(polls + 1).create()).toList();
+        List<NotifyBuilder> more = Stream.of(schedules).map(schedule -> SchedulePolls.done(app.context(), schedule, polls + 1)).toList();
         for (int i = 0; i < schedules.length; i++) {
             assertThat(more.get(i).matches(20, TimeUnit.SECONDS)).as(polls + " more polls of " + schedules[i]).isTrue();
         }

@@ -19,6 +19,7 @@ import org.apache.camel.test.main.junit5.Configure;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.yofacturoyampi.routes.support.SchedulePolls;
 import org.yofacturoyampi.routes.support.RunningApp;
 import org.yofacturoyampi.routes.support.YoFacturoStub;
 
@@ -94,8 +95,7 @@ class InvoiceBatchesRouteTest {
         invoices.allMessages().header("YoFacturoInvoiceBatchId").isEqualTo("1");
 
         // when two scheduled polls have run from start to end
-        NotifyBuilder twoPolls = new NotifyBuilder(context).fromRoute("yofacturo-invoice-batches-schedule")
-                .whenCompleted(2).create();
+        NotifyBuilder twoPolls = SchedulePolls.completed(context, "yofacturo-invoice-batches-schedule", 2);
         assertThat(twoPolls.matches(30, TimeUnit.SECONDS)).as("two polls completed").isTrue();
 
         // then each batch and invoice reached its downstream once, as the API returned it
