@@ -12,16 +12,27 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import org.apache.camel.BeanInject;
+import org.apache.camel.CamelContext;
+import org.apache.camel.main.MainConfigurationProperties;
+import org.apache.camel.test.main.junit5.CamelMainTest;
+import org.apache.camel.test.main.junit5.Configure;
 import org.apache.logging.log4j.Level;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.yofacturoyampi.routes.support.JsonFiles;
 import org.yofacturoyampi.routes.support.LogCapture;
@@ -29,8 +40,11 @@ import org.yofacturoyampi.routes.support.RunningApp;
 
 /**
  * Yampi has no idempotency key: a message POSTed twice reaches the customer twice. These say when a message is sent
- * again (only when it cannot have reached Yampi) and that it never loops forever.
+ * again (only when it cannot have reached Yampi) and that it never loops forever. On Camel's test kit: each nested
+ * class is one configuration of the real app ({@link CamelMainTest}) with its own WireMock Yampi; the two tests of the
+ * plain configuration share its context, with the stubs and requests reset before each and their own file names.
  */
+@CamelMainTest
 class YampiMessageFaultsTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -38,151 +52,272 @@ class YampiMessageFaultsTest {
     private static final String MESSAGE = "{\"account_id\": 1, \"conversation_id\": 42, \"content\": \"Su factura está lista\"}";
     private static final String TOKEN = "yampi_test_FAKE_TOKEN";
 
-    @TempDir
-    Path work;
-
-    private final WireMockServer yampi = new WireMockServer(WireMockConfiguration.options().dynamicPort());
-
-    @BeforeEach
-    void startStub() {
-        yampi.start();
-    }
-
-    @AfterEach
-    void stopStub() {
-        yampi.stop();
-    }
-
-    private RunningApp.Builder app(String baseUrl) {
+    private static RunningApp.Builder app(Path work, String baseUrl) {
         return RunningApp.builder(work).yampi(baseUrl, TOKEN, "user", "1").property("yampi.poll-cron", RunningApp.NEVER)
                 .property("http.retry-delay", "50");
     }
 
-    private Path inbound() {
+    private static WireMockServer startedYampi() {
+        WireMockServer yampi = new WireMockServer(WireMockConfiguration.options().dynamicPort());
+        yampi.start();
+        return yampi;
+    }
+
+    private static Path inbound(Path work) {
         return work.resolve("in/yampi-messages");
     }
 
-    private Path errors() {
+    private static Path errors(Path work) {
         return work.resolve("out/yampi/message-errors");
     }
 
-    private int posts() {
+    private static int posts(WireMockServer yampi) {
         return yampi.findAll(postRequestedFor(urlPathEqualTo(MESSAGES))).size();
     }
 
-    private JsonNode theError() throws IOException {
-        try (var files = Files.list(errors())) {
+    /** The finished error files; none if the folder is not there yet. */
+    private static List<Path> errorFiles(Path work) throws IOException {
+        if (!Files.isDirectory(errors(work))) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(errors(work))) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".json")
+                    && !f.getFileName().toString().startsWith(".inprogress-")).toList();
+        }
+    }
+
+    private static JsonNode theError(Path work) throws IOException {
+        try (var files = Files.list(errors(work))) {
             return JSON.readTree(files.filter(f -> f.toString().endsWith(".json")).findFirst().orElseThrow().toFile());
         }
     }
 
-    @Test
-    void aReadTimeoutOnThePostIsNeitherRedeliveredNorPostedAtALaterPollButFiledAsUncertain() throws Exception {
-        // given Yampi creates the message but answers only after the client stopped waiting
-        yampi.stubFor(post(MESSAGES).willReturn(created().withFixedDelay(2000)));
-        InboundFiles.drop(inbound(), "m.json", MESSAGE);
+    @Nested
+    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    class WithAShortReadTimeout {
 
-        try (RunningApp app = app(yampi.baseUrl()).property("camel.component.http.response-timeout", "300")
-                .property("camel.component.http.so-timeout", "300").start()) {
+        private Path work;
+
+        @BeanInject
+        CamelContext context;
+
+        private final WireMockServer yampi = startedYampi();
+
+        @BeforeAll
+        void aFolderForTheContext(@TempDir Path folder) {
+            work = folder;
+        }
+
+        @Configure
+        void theAppWaiting300MsForAnAnswer(MainConfigurationProperties main) {
+            app(work, yampi.baseUrl()).property("camel.component.http.response-timeout", "300")
+                    .property("camel.component.http.so-timeout", "300").configure(main);
+        }
+
+        @AfterAll
+        void stopAppThenStub() {
+            // the app first: a poll under way would retry against a closed upstream, and shutdown wait for it
+            context.stop();
+            yampi.stop();
+        }
+
+        @Test
+        void aReadTimeoutOnThePostIsNeitherRedeliveredNorPostedAtALaterPollButFiledAsUncertain() throws Exception {
+            // given Yampi creates the message but answers only after the client stopped waiting
+            yampi.stubFor(post(MESSAGES).willReturn(created().withFixedDelay(2000)));
+            InboundFiles.drop(inbound(work), "m.json", MESSAGE);
+
             // when the post times out
-            await().atMost(Duration.ofSeconds(20)).until(() -> JsonFiles.in(errors()) == 1);
+            await().atMost(Duration.ofSeconds(20)).until(() -> JsonFiles.in(errors(work)) == 1);
             // and several more polls of the folder go by (every 200 ms)
-            app.awaitPolls(inbound(), 5);
-        }
+            KitPolls.await(context, inbound(work), 5);
 
-        // then Yampi got one POST, and the message is filed as uncertain, saying to check the conversation
-        assertThat(posts()).isEqualTo(1);
-        JsonNode error = theError();
-        assertThat(error.get("outcome").asText()).isEqualTo("uncertain");
-        assertThat(error.get("error").asText()).containsIgnoringCase("timed out").contains("conversation 42");
-        assertThat(error.get("message").get("content").asText()).isEqualTo("Su factura está lista");
-        assertThat(inbound().resolve(".done/m.json")).exists();
+            // then Yampi got one POST, and the message is filed as uncertain, saying to check the conversation
+            assertThat(posts(yampi)).isEqualTo(1);
+            JsonNode error = theError(work);
+            assertThat(error.get("outcome").asText()).isEqualTo("uncertain");
+            assertThat(error.get("error").asText()).containsIgnoringCase("timed out").contains("conversation 42");
+            assertThat(error.get("message").get("content").asText()).isEqualTo("Su factura está lista");
+            assertThat(inbound(work).resolve(".done/m.json")).exists();
+        }
     }
 
-    @Test
-    void a5xxOnThePostIsNotSentAgainButFiledAsUncertain() throws Exception {
-        // given Yampi answers the post 502 (a proxy: the message may have been created behind it)
-        yampi.stubFor(post(MESSAGES).willReturn(aResponse().withStatus(502)));
-        InboundFiles.drop(inbound(), "m.json", MESSAGE);
+    @Nested
+    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    class ByDefault {
 
-        try (RunningApp app = app(yampi.baseUrl()).start()) {
-            await().atMost(Duration.ofSeconds(20)).until(() -> JsonFiles.in(errors()) == 1);
-            app.awaitPolls(inbound(), 4);
+        private Path work;
+
+        @BeanInject
+        CamelContext context;
+
+        private final WireMockServer yampi = startedYampi();
+
+        @BeforeAll
+        void aFolderForTheContext(@TempDir Path folder) {
+            work = folder;
         }
 
-        // then one POST only, filed as uncertain with the status
-        assertThat(posts()).isEqualTo(1);
-        assertThat(theError().get("outcome").asText()).isEqualTo("uncertain");
-        assertThat(theError().get("status").asInt()).isEqualTo(502);
+        @Configure
+        void theApp(MainConfigurationProperties main) {
+            app(work, yampi.baseUrl()).configure(main);
+        }
+
+        @BeforeEach
+        void noStubsNorRequestsOfAnotherTest() {
+            yampi.resetAll();
+        }
+
+        @AfterAll
+        void stopAppThenStub() {
+            context.stop();
+            yampi.stop();
+        }
+
+        @Test
+        void a5xxOnThePostIsNotSentAgainButFiledAsUncertain() throws Exception {
+            // given Yampi answers the post 502 (a proxy: the message may have been created behind it)
+            yampi.stubFor(post(MESSAGES).willReturn(aResponse().withStatus(502)));
+            Set<Path> errorsBefore = Set.copyOf(errorFiles(work));
+            InboundFiles.drop(inbound(work), "m-502.json", MESSAGE);
+
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> errorFiles(work).stream().filter(f -> !errorsBefore.contains(f)).count() == 1);
+            KitPolls.await(context, inbound(work), 4);
+
+            // then one POST only, filed as uncertain with the status
+            assertThat(posts(yampi)).isEqualTo(1);
+            List<Path> added = errorFiles(work).stream().filter(f -> !errorsBefore.contains(f)).toList();
+            assertThat(added).hasSize(1);
+            JsonNode error = JSON.readTree(added.get(0).toFile());
+            assertThat(error.get("outcome").asText()).isEqualTo("uncertain");
+            assertThat(error.get("status").asInt()).isEqualTo(502);
+        }
+
+        @Test
+        void aPostedMessageWhoseAnswerCannotBeWrittenIsNotPostedAgain() throws Exception {
+            // given Yampi creates the message, but the results folder cannot be made (a plain file stands in its place)
+            yampi.stubFor(post(MESSAGES).willReturn(created()));
+            Path results = work.resolve("out/yampi/messages-sent");
+            Files.createDirectories(results.getParent());
+            Files.writeString(results, "not a folder");
+
+            try (LogCapture log = LogCapture.start()) {
+                InboundFiles.drop(inbound(work), "m-unwritable.json", MESSAGE);
+
+                // when the answer cannot be written
+                await().atMost(Duration.ofSeconds(20)).until(() -> log.linesAt(Level.WARN).stream()
+                        .anyMatch(l -> l.contains("was posted")));
+                KitPolls.await(context, inbound(work), 4);
+
+                // then one line names the Yampi message id, and the file is done with
+                assertThat(log.linesAt(Level.WARN)).filteredOn(l -> l.contains("was posted")).singleElement()
+                        .satisfies(l -> assertThat(l).contains("message id 9001").contains("not posted again"));
+            }
+            assertThat(posts(yampi)).isEqualTo(1);
+            assertThat(inbound(work).resolve(".done/m-unwritable.json")).exists();
+        }
     }
 
-    @Test
-    void aMessageYampiKeepsRateLimitingEndsInTheErrorsAfterMaxAttemptsPolls() throws Exception {
-        // given Yampi answers every post 429, and one request waits and tries once more before the poll gives up
-        yampi.stubFor(post(MESSAGES).willReturn(aResponse().withStatus(429).withHeader("Retry-After", "0")));
-        Path dropped = InboundFiles.drop(inbound(), "m.json", MESSAGE);
+    @Nested
+    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    class WaitingOnceOnARateLimit {
 
-        try (LogCapture log = LogCapture.start(); RunningApp app = app(yampi.baseUrl())
-                .property("http.rate-limit-retries", "1").property("yampi.messages-max-attempts", "3").start()) {
-            // when three polls failed to send it
-            await().atMost(Duration.ofSeconds(20)).until(() -> JsonFiles.in(errors()) == 1);
-            app.awaitPolls(inbound(), 3);
+        private Path work;
 
-            // then the first two left it in its folder with one line each, the third filed it as failed
-            assertThat(log.linesAt(Level.WARN)).filteredOn(l -> l.contains("m.json not sent")).hasSize(2);
-            assertThat(log.linesAt(Level.WARN)).filteredOn(l -> l.contains("moved to the message errors")).singleElement()
-                    .satisfies(l -> assertThat(l).contains("not sent after 3 attempts").contains("HTTP 429"));
+        @BeanInject
+        CamelContext context;
+
+        private final WireMockServer yampi = startedYampi();
+
+        @BeforeAll
+        void aFolderForTheContext(@TempDir Path folder) {
+            work = folder;
         }
-        // and Yampi was asked twice per poll, three polls, then never again
-        assertThat(posts()).isEqualTo(6);
-        JsonNode error = theError();
-        assertThat(error.get("outcome").asText()).isEqualTo("failed");
-        assertThat(error.get("status").asInt()).isEqualTo(429);
-        assertThat(dropped).doesNotExist();
-        assertThat(inbound().resolve(".done/m.json")).exists();
+
+        @Configure
+        void theAppWaitingOnceOnA429AndGivingUpAfterThreePolls(MainConfigurationProperties main) {
+            app(work, yampi.baseUrl()).property("http.rate-limit-retries", "1")
+                    .property("yampi.messages-max-attempts", "3").configure(main);
+        }
+
+        @AfterAll
+        void stopAppThenStub() {
+            context.stop();
+            yampi.stop();
+        }
+
+        @Test
+        void aMessageYampiKeepsRateLimitingEndsInTheErrorsAfterMaxAttemptsPolls() throws Exception {
+            // given Yampi answers every post 429, and one request waits and tries once more before the poll gives up
+            yampi.stubFor(post(MESSAGES).willReturn(aResponse().withStatus(429).withHeader("Retry-After", "0")));
+
+            try (LogCapture log = LogCapture.start()) {
+                Path dropped = InboundFiles.drop(inbound(work), "m.json", MESSAGE);
+
+                // when three polls failed to send it
+                await().atMost(Duration.ofSeconds(20)).until(() -> JsonFiles.in(errors(work)) == 1);
+                KitPolls.await(context, inbound(work), 3);
+
+                // then the first two left it in its folder with one line each, the third filed it as failed
+                assertThat(log.linesAt(Level.WARN)).filteredOn(l -> l.contains("m.json not sent")).hasSize(2);
+                assertThat(log.linesAt(Level.WARN)).filteredOn(l -> l.contains("moved to the message errors"))
+                        .singleElement()
+                        .satisfies(l -> assertThat(l).contains("not sent after 3 attempts").contains("HTTP 429"));
+                assertThat(dropped).doesNotExist();
+            }
+            // and Yampi was asked twice per poll, three polls, then never again
+            assertThat(posts(yampi)).isEqualTo(6);
+            JsonNode error = theError(work);
+            assertThat(error.get("outcome").asText()).isEqualTo("failed");
+            assertThat(error.get("status").asInt()).isEqualTo(429);
+            assertThat(inbound(work).resolve(".done/m.json")).exists();
+        }
     }
 
-    @Test
-    void aRefusedConnectionIsRedeliveredThenEndsInTheErrorsAfterMaxAttemptsPolls() throws Exception {
-        // given nothing listens where Yampi should be
-        String closed = "http://127.0.0.1:" + closedPort();
-        InboundFiles.drop(inbound(), "m.json", MESSAGE);
+    @Nested
+    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    class WithNothingListening {
 
-        try (LogCapture log = LogCapture.start(); RunningApp app = app(closed).property("http.retries", "1")
-                .property("yampi.messages-max-attempts", "2").start()) {
-            // when the polls cannot connect
-            await().atMost(Duration.ofSeconds(20)).until(() -> JsonFiles.in(errors()) == 1);
+        private Path work;
 
-            // then each poll's request was sent again once (nothing had reached Yampi), and the second poll filed it
-            assertThat(log.linesAt(Level.WARN)).filteredOn(l -> l.contains("On delivery attempt: 1")).hasSize(2);
-            assertThat(log.linesAt(Level.WARN)).filteredOn(l -> l.contains("m.json not sent")).hasSize(1);
+        @BeanInject
+        CamelContext context;
+
+        @BeforeAll
+        void aFolderForTheContext(@TempDir Path folder) {
+            work = folder;
         }
-        JsonNode error = theError();
-        assertThat(error.get("outcome").asText()).isEqualTo("failed");
-        assertThat(error.get("error").asText()).contains("not sent after 2 attempts").contains("ConnectException");
-    }
 
-    @Test
-    void aPostedMessageWhoseAnswerCannotBeWrittenIsNotPostedAgain() throws Exception {
-        // given Yampi creates the message, but the results folder cannot be made (a plain file stands in its place)
-        yampi.stubFor(post(MESSAGES).willReturn(created()));
-        Path results = work.resolve("out/yampi/messages-sent");
-        Files.createDirectories(results.getParent());
-        Files.writeString(results, "not a folder");
-        InboundFiles.drop(inbound(), "m.json", MESSAGE);
-
-        try (LogCapture log = LogCapture.start(); RunningApp app = app(yampi.baseUrl()).start()) {
-            // when the answer cannot be written
-            await().atMost(Duration.ofSeconds(20)).until(() -> log.linesAt(Level.WARN).stream()
-                    .anyMatch(l -> l.contains("was posted")));
-            app.awaitPolls(inbound(), 4);
-
-            // then one line names the Yampi message id, and the file is done with
-            assertThat(log.linesAt(Level.WARN)).filteredOn(l -> l.contains("was posted")).singleElement()
-                    .satisfies(l -> assertThat(l).contains("message id 9001").contains("not posted again"));
+        @Configure
+        void theAppSendingToAClosedPortRetryingOnceAndGivingUpAfterTwoPolls(MainConfigurationProperties main)
+                throws IOException {
+            // given nothing listens where Yampi should be
+            app(work, "http://127.0.0.1:" + closedPort()).property("http.retries", "1")
+                    .property("yampi.messages-max-attempts", "2").configure(main);
         }
-        assertThat(posts()).isEqualTo(1);
-        assertThat(inbound().resolve(".done/m.json")).exists();
+
+        @AfterAll
+        void stopApp() {
+            context.stop();
+        }
+
+        @Test
+        void aRefusedConnectionIsRedeliveredThenEndsInTheErrorsAfterMaxAttemptsPolls() throws Exception {
+            try (LogCapture log = LogCapture.start()) {
+                InboundFiles.drop(inbound(work), "m.json", MESSAGE);
+
+                // when the polls cannot connect
+                await().atMost(Duration.ofSeconds(20)).until(() -> JsonFiles.in(errors(work)) == 1);
+
+                // then each poll's request was sent again once (nothing had reached Yampi), and the second poll filed it
+                assertThat(log.linesAt(Level.WARN)).filteredOn(l -> l.contains("On delivery attempt: 1")).hasSize(2);
+                assertThat(log.linesAt(Level.WARN)).filteredOn(l -> l.contains("m.json not sent")).hasSize(1);
+            }
+            JsonNode error = theError(work);
+            assertThat(error.get("outcome").asText()).isEqualTo("failed");
+            assertThat(error.get("error").asText()).contains("not sent after 2 attempts").contains("ConnectException");
+        }
     }
 
     private static ResponseDefinitionBuilder created() {
