@@ -32,6 +32,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.yofacturoyampi.routes.support.InboundPolls;
 import org.yofacturoyampi.routes.support.LogCapture;
 import org.yofacturoyampi.routes.support.RunningApp;
 import org.yofacturoyampi.routes.support.YoFacturoStub;
@@ -124,7 +125,7 @@ class SubmissionAnswerTest {
                     .singleElement().asString().contains(written.get(0).getFileName().toString().replace(".json", ""));
 
             // and, polls later, it was posted once only
-            KitPolls.await(context, inbound(), 4);
+            InboundPolls.await(context, inbound(), 4);
             assertThat(posts() - postsBefore).isEqualTo(1);
             assertThat(inbound().resolve("b.json")).doesNotExist();
         }

@@ -35,6 +35,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.yofacturoyampi.routes.support.InboundPolls;
 import org.yofacturoyampi.routes.support.LogCapture;
 import org.yofacturoyampi.routes.support.RunningApp;
 import org.yofacturoyampi.routes.support.YoFacturoStub;
@@ -296,7 +297,7 @@ class SubmissionFaultsTest {
 
             // when two polls could not send it
             await().atMost(Duration.ofSeconds(20)).until(() -> errorsOf(work, "erp-0009").size() == 1);
-            KitPolls.await(context, inbound(), 3);
+            InboundPolls.await(context, inbound(), 3);
 
             // then it went to the errors as failed, with the reason and the submission, and was not sent again
             assertThat(errorsOf(work, "erp-0009")).hasSize(1);

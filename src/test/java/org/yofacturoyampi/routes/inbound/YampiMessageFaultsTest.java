@@ -34,6 +34,7 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import org.yofacturoyampi.routes.support.InboundPolls;
 import org.yofacturoyampi.routes.support.JsonFiles;
 import org.yofacturoyampi.routes.support.LogCapture;
 import org.yofacturoyampi.routes.support.RunningApp;
@@ -130,7 +131,7 @@ class YampiMessageFaultsTest {
             // when the post times out
             await().atMost(Duration.ofSeconds(20)).until(() -> JsonFiles.in(errors(work)) == 1);
             // and several more polls of the folder go by (every 200 ms)
-            KitPolls.await(context, inbound(work), 5);
+            InboundPolls.await(context, inbound(work), 5);
 
             // then Yampi got one POST, and the message is filed as uncertain, saying to check the conversation
             assertThat(posts(yampi)).isEqualTo(1);
@@ -183,7 +184,7 @@ class YampiMessageFaultsTest {
 
             await().atMost(Duration.ofSeconds(20))
                     .until(() -> errorFiles(work).stream().filter(f -> !errorsBefore.contains(f)).count() == 1);
-            KitPolls.await(context, inbound(work), 4);
+            InboundPolls.await(context, inbound(work), 4);
 
             // then one POST only, filed as uncertain with the status
             assertThat(posts(yampi)).isEqualTo(1);
@@ -208,7 +209,7 @@ class YampiMessageFaultsTest {
                 // when the answer cannot be written
                 await().atMost(Duration.ofSeconds(20)).until(() -> log.linesAt(Level.WARN).stream()
                         .anyMatch(l -> l.contains("was posted")));
-                KitPolls.await(context, inbound(work), 4);
+                InboundPolls.await(context, inbound(work), 4);
 
                 // then one line names the Yampi message id, and the file is done with
                 assertThat(log.linesAt(Level.WARN)).filteredOn(l -> l.contains("was posted")).singleElement()
@@ -257,7 +258,7 @@ class YampiMessageFaultsTest {
 
                 // when three polls failed to send it
                 await().atMost(Duration.ofSeconds(20)).until(() -> JsonFiles.in(errors(work)) == 1);
-                KitPolls.await(context, inbound(work), 3);
+                InboundPolls.await(context, inbound(work), 3);
 
                 // then the first two left it in its folder with one line each, the third filed it as failed
                 assertThat(log.linesAt(Level.WARN)).filteredOn(l -> l.contains("m.json not sent")).hasSize(2);

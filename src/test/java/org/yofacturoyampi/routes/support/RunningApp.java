@@ -108,15 +108,7 @@ public final class RunningApp implements AutoCloseable {
      * once the file's exchange is done, so the counted polls come after it.
      */
     public void awaitPolls(Path folder, int polls) {
-        Path wanted = folder.toAbsolutePath().normalize();
-        ScheduledPollConsumer consumer = context().getRoutes().stream().map(Route::getConsumer)
-                .filter(c -> c instanceof ScheduledPollConsumer && c.getEndpoint() instanceof FileEndpoint file
-                        && file.getFile().toPath().toAbsolutePath().normalize().equals(wanted))
-                .map(ScheduledPollConsumer.class::cast).findFirst()
-                .orElseThrow(() -> new IllegalStateException("no route polls " + folder));
-        long until = consumer.getCounter() + polls;
-        Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20))
-                .until(() -> consumer.getCounter() >= until);
+        InboundPolls.await(context(), folder, polls);
     }
 
     public boolean isRouteStarted(String routeId) {

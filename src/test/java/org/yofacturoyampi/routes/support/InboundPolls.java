@@ -1,4 +1,4 @@
-package org.yofacturoyampi.routes.inbound;
+package org.yofacturoyampi.routes.support;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,17 +10,18 @@ import org.apache.camel.support.ScheduledPollConsumer;
 import org.awaitility.Awaitility;
 
 /**
- * "Several more polls of an inbound folder went by", counted on a context the test kit made (as
- * {@code RunningApp.awaitPolls} counts them on a RunningApp): a poll that finds no file makes no exchange, so a
- * NotifyBuilder cannot count it; the folder's consumer counts every poll.
+ * "Several more polls of an inbound folder went by", counted rather than slept, on a RunningApp's context or one the
+ * test kit made: a poll that finds no file makes no exchange, so a NotifyBuilder cannot count it; the folder's consumer
+ * counts every poll. A poll that takes a file returns once the file's exchange is done, so the counted polls come
+ * after it.
  */
-final class KitPolls {
+public final class InboundPolls {
 
-    private KitPolls() {
+    private InboundPolls() {
     }
 
     /** Waits, at most 20 s, until the route reading {@code folder} has polled it {@code polls} more times. */
-    static void await(CamelContext context, Path folder, int polls) {
+    public static void await(CamelContext context, Path folder, int polls) {
         Path wanted = folder.toAbsolutePath().normalize();
         ScheduledPollConsumer consumer = context.getRoutes().stream().map(Route::getConsumer)
                 .filter(c -> c instanceof ScheduledPollConsumer && c.getEndpoint() instanceof FileEndpoint file
