@@ -184,13 +184,17 @@ class FaultToleranceTest {
 
     @Test
     void aHungApiTimesOutIsRetriedAndThePollEndsCleanly() throws Exception {
-        // given YoFacturo accepts the connection but answers the list only after 5 seconds
+        // given YoFacturo accepts the connection but answers the list only after 2.5 seconds, well past the 1 s timeout
+        // (WireMock holds its stop until every delayed answer is sent: a longer delay only makes the test wait longer)
         yofacturo.issuesSession();
         yofacturo.server().stubFor(get(urlPathEqualTo(LIST)).atPriority(0)
-                .willReturn(aResponse().withStatus(200).withFixedDelay(5000).withBody("{}")));
+                .willReturn(aResponse().withStatus(200).withFixedDelay(2500).withBody("{}")));
 
+        // (a poll every 3 s, not every second: a poll of two 1 s timeouts then ends before the next one starts, so
+        // stopping the app does not wait for a second hung poll)
         try (LogCapture log = LogCapture.start();
-             RunningApp app = pollingEverySecond().property("camel.component.http.response-timeout", "1000")
+             RunningApp app = pollingEverySecond().property("yofacturo.poll-cron", "0/3 * * * * ?")
+                     .property("camel.component.http.response-timeout", "1000")
                      .property("camel.component.http.so-timeout", "1000").property("http.retries", "1").start()) {
             // when a poll runs with a 1 s read timeout (a loaded machine's sessions call still fits in it)
             await().atMost(Duration.ofSeconds(15)).until(() -> log.all().contains("poll stopped"));

@@ -17,79 +17,194 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
+import org.apache.camel.BeanInject;
+import org.apache.camel.CamelContext;
+import org.apache.camel.ExchangePropertyKey;
+import org.apache.camel.builder.NotifyBuilder;
+import org.apache.camel.main.MainConfigurationProperties;
+import org.apache.camel.test.main.junit5.CamelMainTest;
+import org.apache.camel.test.main.junit5.Configure;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.yofacturoyampi.routes.support.RunningApp;
 import org.yofacturoyampi.routes.support.YoFacturoStub;
 import org.yofacturoyampi.routes.tenant.Tenants;
 
+/**
+ * The YoFacturo session cache and its scheduled check, on Camel's test kit ({@link CamelMainTest}): each nested class
+ * is one configuration of the real app against a WireMock YoFacturo whose sessions are stubbed before the context
+ * starts (the start-up check asks for one at once). "The check ran N times" is counted with a {@link NotifyBuilder}
+ * on the check's route instead of sleeping. Each test needs a session of its own from the start, so each has a
+ * context of its own (the kit makes one per test).
+ */
+@CamelMainTest
 class SessionRenewalTest {
 
-    @TempDir
-    Path work;
+    private static final String SESSION_CHECK = "yofacturo-session-renew";
+    private static final String POLL = "yofacturo-invoice-batches-schedule";
 
-    private final YoFacturoStub yofacturo = new YoFacturoStub();
-
-    @AfterEach
-    void stopStub() {
-        yofacturo.close();
+    /** Waits until {@code runs} whole runs of {@code route} have completed after this call, or fails. */
+    private static void awaitRuns(CamelContext context, String route, int runs) {
+        NotifyBuilder more = runsOf(context, route, runs);
+        assertThat(more.matches(20, TimeUnit.SECONDS)).as(runs + " runs of " + route + " completed").isTrue();
     }
 
-    private RunningApp.Builder app() {
+    /**
+     * Matches when {@code runs} whole runs of {@code route} have completed. The parts a split makes carry the route's
+     * id too, and complete on their own: they are told apart by the correlation id the splitter gives them.
+     */
+    private static NotifyBuilder runsOf(CamelContext context, String route, int runs) {
+        return new NotifyBuilder(context).fromRoute(route)
+                .filter(e -> e.getProperty(ExchangePropertyKey.CORRELATION_ID) == null).whenCompleted(runs).create();
+    }
+
+    private static RunningApp.Builder app(Path work, YoFacturoStub yofacturo) {
         return RunningApp.builder(work).yofacturo(yofacturo.baseUrl(), YoFacturoStub.API_KEY);
     }
 
-    @Test
-    void fetchesTheTokenOnceAndReusesItAcrossPolls() {
-        // given a 24-hour session and a poll every second, session checked every second too
-        yofacturo.issuesSession().listsBatches(YoFacturoStub.batches(3));
+    @Nested
+    class ADayLongSessionPolledEverySecond {
 
-        // when several polls and session checks run
-        try (RunningApp app = app().property("yofacturo.poll-cron", RunningApp.EVERY_SECOND)
-                .property("yofacturo.session-cron", RunningApp.EVERY_SECOND).start()) {
-            await().atMost(Duration.ofSeconds(15)).until(() -> yofacturo.server()
-                    .findAll(getRequestedFor(urlPathEqualTo("/api/v1/invoice_batches"))).size() >= 3);
+        @TempDir
+        Path work;
+
+        @BeanInject
+        CamelContext context;
+
+        private final YoFacturoStub yofacturo = new YoFacturoStub();
+
+        @Configure
+        void theAppPollingAndCheckingEverySecond(MainConfigurationProperties main) {
+            // given a 24-hour session and a poll every second, session checked every second too
+            yofacturo.issuesSession().listsBatches(YoFacturoStub.batches(3));
+            app(work, yofacturo).property("yofacturo.poll-cron", RunningApp.EVERY_SECOND)
+                    .property("yofacturo.session-cron", RunningApp.EVERY_SECOND).configure(main);
         }
 
-        // then one sessions call served them all
-        assertThat(yofacturo.sessionCalls()).isEqualTo(1);
-    }
+        @AfterEach
+        void stopAppThenStub() {
+            // the app first: a poll under way would retry against a closed upstream, and shutdown wait for it
+            context.stop();
+            yofacturo.close();
+        }
 
-    @Test
-    void renewsTheSessionWhenItExpiresWithinTheMargin() {
-        // given a session that expires in 30 minutes, and a renew-before margin of one hour
-        yofacturo.issuesSession(YoFacturoStub.TOKEN, Instant.now().plus(30, ChronoUnit.MINUTES));
+        @Test
+        void fetchesTheTokenOnceAndReusesItAcrossPolls() {
+            // when several polls and session checks run (counted from here: at least three of each)
+            NotifyBuilder checks = runsOf(context, SESSION_CHECK, 3);
+            awaitRuns(context, POLL, 3);
+            assertThat(checks.matches(20, TimeUnit.SECONDS)).as("3 session checks completed").isTrue();
 
-        // when the session check runs a few times
-        try (RunningApp app = app().property("yofacturo.session-cron", RunningApp.EVERY_SECOND).start()) {
-            // then every check finds it inside the margin and renews it
-            await().atMost(Duration.ofSeconds(10)).until(() -> yofacturo.sessionCalls() >= 3);
+            // then one sessions call served them all
+            assertThat(yofacturo.server().findAll(getRequestedFor(urlPathEqualTo("/api/v1/invoice_batches"))))
+                    .hasSizeGreaterThanOrEqualTo(3);
+            assertThat(yofacturo.sessionCalls()).isEqualTo(1);
         }
     }
 
-    @Test
-    void keepsASessionThatExpiresAfterTheMargin() throws Exception {
-        // given a session that expires in 2 hours, and a renew-before margin of one hour
-        yofacturo.issuesSession(YoFacturoStub.TOKEN, Instant.now().plus(2, ChronoUnit.HOURS));
+    @Nested
+    class ASessionExpiringWithinTheMargin {
 
-        // when the session check runs a few times
-        try (RunningApp app = app().property("yofacturo.session-cron", RunningApp.EVERY_SECOND).start()) {
+        @TempDir
+        Path work;
+
+        @BeanInject
+        CamelContext context;
+
+        private final YoFacturoStub yofacturo = new YoFacturoStub();
+
+        @Configure
+        void theAppCheckingEverySecond(MainConfigurationProperties main) {
+            // given a session that expires in 30 minutes, and a renew-before margin of one hour
+            yofacturo.issuesSession(YoFacturoStub.TOKEN, Instant.now().plus(30, ChronoUnit.MINUTES));
+            app(work, yofacturo).property("yofacturo.session-cron", RunningApp.EVERY_SECOND).configure(main);
+        }
+
+        @AfterEach
+        void stopAppThenStub() {
+            context.stop();
+            yofacturo.close();
+        }
+
+        @Test
+        void renewsTheSessionWhenItExpiresWithinTheMargin() {
+            // when the session check runs a few times
+            awaitRuns(context, SESSION_CHECK, 2);
+
+            // then every check found it inside the margin and renewed it: the start-up call and one per check
+            assertThat(yofacturo.sessionCalls()).isGreaterThanOrEqualTo(3);
+        }
+    }
+
+    @Nested
+    class ASessionExpiringAfterTheMargin {
+
+        @TempDir
+        Path work;
+
+        @BeanInject
+        CamelContext context;
+
+        private final YoFacturoStub yofacturo = new YoFacturoStub();
+
+        @Configure
+        void theAppCheckingEverySecond(MainConfigurationProperties main) {
+            // given a session that expires in 2 hours, and a renew-before margin of one hour
+            yofacturo.issuesSession(YoFacturoStub.TOKEN, Instant.now().plus(2, ChronoUnit.HOURS));
+            app(work, yofacturo).property("yofacturo.session-cron", RunningApp.EVERY_SECOND).configure(main);
+        }
+
+        @AfterEach
+        void stopAppThenStub() {
+            context.stop();
+            yofacturo.close();
+        }
+
+        @Test
+        void keepsASessionThatExpiresAfterTheMargin() {
+            // when the session check runs a few times
             await().atMost(Duration.ofSeconds(5)).until(() -> yofacturo.sessionCalls() >= 1);
-            Thread.sleep(2500);
-        }
+            awaitRuns(context, SESSION_CHECK, 2);
 
-        // then only the start-up check asked for one
-        assertThat(yofacturo.sessionCalls()).isEqualTo(1);
+            // then only the start-up check asked for one
+            assertThat(yofacturo.sessionCalls()).isEqualTo(1);
+        }
     }
 
-    @Test
-    void fiftyConcurrentRequestsWithAnEmptyCacheMakeExactlyOneSessionsCall() throws Exception {
-        // given a running app whose cache has just been emptied, and a slow sessions call
-        yofacturo.issuesSession();
-        try (RunningApp app = app().start()) {
-            SessionTokenCache cache = ((Tenants<?>) app.bean("yofacturoTenants", Tenants.class)).all().values().stream()
+    @Nested
+    class AnEmptiedCache {
+
+        @TempDir
+        Path work;
+
+        @BeanInject
+        CamelContext context;
+
+        @BeanInject("yofacturoTenants")
+        Tenants<?> tenants;
+
+        private final YoFacturoStub yofacturo = new YoFacturoStub();
+
+        @Configure
+        void theApp(MainConfigurationProperties main) {
+            yofacturo.issuesSession();
+            app(work, yofacturo).configure(main);
+        }
+
+        @AfterEach
+        void stopAppThenStub() {
+            context.stop();
+            yofacturo.close();
+        }
+
+        @Test
+        void fiftyConcurrentRequestsWithAnEmptyCacheMakeExactlyOneSessionsCall() throws Exception {
+            // given a running app whose cache has just been emptied, and a slow sessions call
+            SessionTokenCache cache = tenants.all().values().stream()
                     .map(tenant -> ((YoFacturoTenant) tenant).sessions()).findFirst().orElseThrow();
             await().atMost(Duration.ofSeconds(5)).until(cache::hasValidSession);
             cache.invalidate(YoFacturoStub.TOKEN);
