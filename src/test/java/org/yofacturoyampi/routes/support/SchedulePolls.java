@@ -5,9 +5,10 @@ import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.builder.NotifyBuilder;
 
 /**
- * A {@link NotifyBuilder} that counts the polls of a feed's schedule route, and only them: the walk's splits make
- * copies of the poll's exchange that start from the same route, and would be counted too (310 completed exchanges for
- * 5 polls of the conversations feed). A poll's own exchange is the one without a correlation id.
+ * A {@link NotifyBuilder} that counts the runs of a route a timer starts (a feed's schedule, the session check), and
+ * only them: the splits make copies of a run's exchange that start from the same route, and would be counted too (310
+ * completed exchanges for 5 polls of the conversations feed). A run's own exchange is the one without a correlation
+ * id.
  */
 public final class SchedulePolls {
 

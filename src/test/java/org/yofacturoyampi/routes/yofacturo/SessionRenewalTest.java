@@ -21,7 +21,6 @@ import java.util.concurrent.TimeUnit;
 
 import org.apache.camel.BeanInject;
 import org.apache.camel.CamelContext;
-import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.builder.NotifyBuilder;
 import org.apache.camel.main.MainConfigurationProperties;
 import org.apache.camel.test.main.junit5.CamelMainTest;
@@ -30,6 +29,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.yofacturoyampi.routes.support.SchedulePolls;
 import org.yofacturoyampi.routes.support.RunningApp;
 import org.yofacturoyampi.routes.support.YoFacturoStub;
 import org.yofacturoyampi.routes.tenant.Tenants;
@@ -49,17 +49,8 @@ class SessionRenewalTest {
 
     /** Waits until {@code runs} whole runs of {@code route} have completed after this call, or fails. */
     private static void awaitRuns(CamelContext context, String route, int runs) {
-        NotifyBuilder more = runsOf(context, route, runs);
+        NotifyBuilder more = SchedulePolls.completed(context, route, runs);
         assertThat(more.matches(20, TimeUnit.SECONDS)).as(runs + " runs of " + route + " completed").isTrue();
-    }
-
-    /**
-     * Matches when {@code runs} whole runs of {@code route} have completed. The parts a split makes carry the route's
-     * id too, and complete on their own: they are told apart by the correlation id the splitter gives them.
-     */
-    private static NotifyBuilder runsOf(CamelContext context, String route, int runs) {
-        return new NotifyBuilder(context).fromRoute(route)
-                .filter(e -> e.getProperty(ExchangePropertyKey.CORRELATION_ID) == null).whenCompleted(runs).create();
     }
 
     private static RunningApp.Builder app(Path work, YoFacturoStub yofacturo) {
@@ -95,7 +86,7 @@ class SessionRenewalTest {
         @Test
         void fetchesTheTokenOnceAndReusesItAcrossPolls() {
             // when several polls and session checks run (counted from here: at least three of each)
-            NotifyBuilder checks = runsOf(context, SESSION_CHECK, 3);
+            NotifyBuilder checks = SchedulePolls.completed(context, SESSION_CHECK, 3);
             awaitRuns(context, POLL, 3);
             assertThat(checks.matches(20, TimeUnit.SECONDS)).as("3 session checks completed").isTrue();
 
