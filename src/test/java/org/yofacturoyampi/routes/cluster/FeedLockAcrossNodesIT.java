@@ -15,10 +15,10 @@ import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.yofacturoyampi.routes.RouteHeaders;
 import org.yofacturoyampi.routes.support.ClusterSchema;
 import org.yofacturoyampi.routes.support.LogCapture;
 import org.yofacturoyampi.routes.support.TestDatabase;
-import org.yofacturoyampi.routes.RouteHeaders;
 import org.yofacturoyampi.routes.trigger.FeedRuns;
 
 /**

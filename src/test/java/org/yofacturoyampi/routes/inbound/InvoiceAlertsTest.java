@@ -27,18 +27,16 @@ import org.apache.camel.builder.NotifyBuilder;
 import org.apache.camel.main.MainConfigurationProperties;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.apache.camel.test.main.junit5.Configure;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
-import org.yofacturoyampi.routes.support.SchedulePolls;
 import org.yofacturoyampi.routes.sandbox.Sandbox;
 import org.yofacturoyampi.routes.sandbox.SandboxSettings;
 import org.yofacturoyampi.routes.support.JsonFiles;
 import org.yofacturoyampi.routes.support.RunningApp;
+import org.yofacturoyampi.routes.support.SchedulePolls;
+import org.yofacturoyampi.routes.support.SharedAppContext;
 
 /**
  * The alerts on failed invoices, on Camel's test kit: each nested class is one configuration of the real app
@@ -80,33 +78,15 @@ class InvoiceAlertsTest {
     }
 
     @Nested
-    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-    class ByDefault {
+    class ByDefault extends SharedAppContext {
 
         // the context's folder, for all its tests (a @TempDir field would be made again, and emptied, for each test)
-        private Path work;
-
-        @BeanInject
-        CamelContext context;
-
         private final SandboxSettings settings = SandboxSettings.builder().batchCount(50).build();
-        private final Sandbox sandbox = Sandbox.start(settings);
-
-        @BeforeAll
-        void aFolderForTheContext(@TempDir Path folder) {
-            work = folder;
-        }
+        private final Sandbox sandbox = upstream(Sandbox.start(settings));
 
         @Configure
         void theAppOnTheSandbox(MainConfigurationProperties main) {
             app(main, work, sandbox, settings, Map.of());
-        }
-
-        @AfterAll
-        void stopAppThenSandbox() {
-            // the app first: a poll under way would retry against a closed upstream, and shutdown wait for it
-            context.stop();
-            sandbox.close();
         }
 
         @Test

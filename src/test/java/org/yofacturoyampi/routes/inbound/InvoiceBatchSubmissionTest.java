@@ -13,20 +13,16 @@ import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.apache.camel.BeanInject;
-import org.apache.camel.CamelContext;
 import org.apache.camel.main.MainConfigurationProperties;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.apache.camel.test.main.junit5.Configure;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.yofacturoyampi.routes.sandbox.RecordedRequest;
 import org.yofacturoyampi.routes.sandbox.Sandbox;
 import org.yofacturoyampi.routes.sandbox.SandboxSettings;
 import org.yofacturoyampi.routes.support.RunningApp;
+import org.yofacturoyampi.routes.support.SharedAppContext;
 import org.yofacturoyampi.routes.yofacturo.IdempotencyKeys;
 
 /**
@@ -36,35 +32,17 @@ import org.yofacturoyampi.routes.yofacturo.IdempotencyKeys;
  * restart: {@link InvoiceBatchResubmissionTest}.
  */
 @CamelMainTest
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class InvoiceBatchSubmissionTest {
+class InvoiceBatchSubmissionTest extends SharedAppContext {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     // the context's folder, for all its tests (a @TempDir field would be made again, and emptied, for each test)
-    private Path work;
-
-    @BeanInject
-    CamelContext context;
-
     private final SandboxSettings settings = SandboxSettings.builder().batchCount(5).build();
-    private final Sandbox sandbox = Sandbox.start(settings);
-
-    @BeforeAll
-    void aFolderForTheContext(@TempDir Path folder) {
-        work = folder;
-    }
+    private final Sandbox sandbox = upstream(Sandbox.start(settings));
 
     @Configure
     void theAppOnTheSandbox(MainConfigurationProperties main) {
         RunningApp.builder(work).yofacturo(sandbox.baseUrl(), settings.yofacturoApiKey()).configure(main);
-    }
-
-    @AfterAll
-    void stopAppThenSandbox() {
-        // the app first: a poll under way would retry against a closed upstream, and shutdown wait for it
-        context.stop();
-        sandbox.close();
     }
 
     private Path inbound() {

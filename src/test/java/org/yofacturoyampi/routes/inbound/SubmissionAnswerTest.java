@@ -19,22 +19,18 @@ import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.apache.camel.BeanInject;
-import org.apache.camel.CamelContext;
 import org.apache.camel.main.MainConfigurationProperties;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.apache.camel.test.main.junit5.Configure;
 import org.apache.logging.log4j.Level;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.yofacturoyampi.routes.support.InboundPolls;
 import org.yofacturoyampi.routes.support.LogCapture;
 import org.yofacturoyampi.routes.support.RunningApp;
+import org.yofacturoyampi.routes.support.SharedAppContext;
 import org.yofacturoyampi.routes.support.YoFacturoStub;
 
 /**
@@ -43,35 +39,17 @@ import org.yofacturoyampi.routes.support.YoFacturoStub;
  * a WireMock YoFacturo; each drops a file of its own name and looks at its own results, errors and posts.
  */
 @CamelMainTest
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class SubmissionAnswerTest {
+class SubmissionAnswerTest extends SharedAppContext {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String CREATED = "{\"data\": {\"id\": 77, \"external_batch_id\": \"erp-0009\", \"status\": \"received\"}}";
 
     // the context's folder, for all its tests (a @TempDir field would be made again, and emptied, for each test)
-    private Path work;
-
-    @BeanInject
-    CamelContext context;
-
-    private final YoFacturoStub yofacturo = new YoFacturoStub().issuesSession();
-
-    @BeforeAll
-    void aFolderForTheContext(@TempDir Path folder) {
-        work = folder;
-    }
+    private final YoFacturoStub yofacturo = upstream(new YoFacturoStub().issuesSession());
 
     @Configure
     void theApp(MainConfigurationProperties main) {
         RunningApp.builder(work).yofacturo(yofacturo.baseUrl(), YoFacturoStub.API_KEY).configure(main);
-    }
-
-    @AfterAll
-    void stopAppThenStub() {
-        // the app first: a poll under way would retry against a closed upstream, and shutdown wait for it
-        context.stop();
-        yofacturo.close();
     }
 
     private Path inbound() {

@@ -21,23 +21,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import org.apache.camel.BeanInject;
-import org.apache.camel.CamelContext;
 import org.apache.camel.main.MainConfigurationProperties;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.apache.camel.test.main.junit5.Configure;
 import org.apache.logging.log4j.Level;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.yofacturoyampi.routes.support.InboundPolls;
 import org.yofacturoyampi.routes.support.LogCapture;
 import org.yofacturoyampi.routes.support.RunningApp;
+import org.yofacturoyampi.routes.support.SharedAppContext;
 import org.yofacturoyampi.routes.support.YoFacturoStub;
 import org.yofacturoyampi.routes.yofacturo.IdempotencyKeys;
 
@@ -81,32 +76,14 @@ class SubmissionFaultsTest {
     }
 
     @Nested
-    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-    class RetryingAfter100Ms {
+    class RetryingAfter100Ms extends SharedAppContext {
 
-        private Path work;
-
-        @BeanInject
-        CamelContext context;
-
-        private final YoFacturoStub yofacturo = new YoFacturoStub().issuesSession();
-
-        @BeforeAll
-        void aFolderForTheContext(@TempDir Path folder) {
-            work = folder;
-        }
+        private final YoFacturoStub yofacturo = upstream(new YoFacturoStub().issuesSession());
 
         @Configure
         void theAppRetryingAfter100Ms(MainConfigurationProperties main) {
             RunningApp.builder(work).yofacturo(yofacturo.baseUrl(), YoFacturoStub.API_KEY)
                     .property("http.retry-delay", "100").configure(main);
-        }
-
-        @AfterAll
-        void stopAppThenStub() {
-            // the app first: a poll under way would retry against a closed upstream, and shutdown wait for it
-            context.stop();
-            yofacturo.close();
         }
 
         private Path inbound() {
@@ -187,31 +164,14 @@ class SubmissionFaultsTest {
     }
 
     @Nested
-    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-    class WaitingOnceOnARateLimit {
+    class WaitingOnceOnARateLimit extends SharedAppContext {
 
-        private Path work;
-
-        @BeanInject
-        CamelContext context;
-
-        private final YoFacturoStub yofacturo = new YoFacturoStub().issuesSession();
-
-        @BeforeAll
-        void aFolderForTheContext(@TempDir Path folder) {
-            work = folder;
-        }
+        private final YoFacturoStub yofacturo = upstream(new YoFacturoStub().issuesSession());
 
         @Configure
         void theAppRetryingAfter100MsAndWaitingOnceOnA429(MainConfigurationProperties main) {
             RunningApp.builder(work).yofacturo(yofacturo.baseUrl(), YoFacturoStub.API_KEY)
                     .property("http.retry-delay", "100").property("http.rate-limit-retries", "1").configure(main);
-        }
-
-        @AfterAll
-        void stopAppThenStub() {
-            context.stop();
-            yofacturo.close();
         }
 
         private Path inbound() {
@@ -257,32 +217,15 @@ class SubmissionFaultsTest {
     }
 
     @Nested
-    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-    class CappedAtTwoAttempts {
+    class CappedAtTwoAttempts extends SharedAppContext {
 
-        private Path work;
-
-        @BeanInject
-        CamelContext context;
-
-        private final YoFacturoStub yofacturo = new YoFacturoStub().issuesSession();
-
-        @BeforeAll
-        void aFolderForTheContext(@TempDir Path folder) {
-            work = folder;
-        }
+        private final YoFacturoStub yofacturo = upstream(new YoFacturoStub().issuesSession());
 
         @Configure
         void theAppNotRetryingAndGivingUpAfterTwoPolls(MainConfigurationProperties main) {
             // submissions capped at 2 polls (the default has no cap), and no retry within a poll
             RunningApp.builder(work).yofacturo(yofacturo.baseUrl(), YoFacturoStub.API_KEY)
                     .property("http.retries", "0").property("yofacturo.submit-max-attempts", "2").configure(main);
-        }
-
-        @AfterAll
-        void stopAppThenStub() {
-            context.stop();
-            yofacturo.close();
         }
 
         private Path inbound() {

@@ -21,23 +21,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
-import org.apache.camel.BeanInject;
-import org.apache.camel.CamelContext;
 import org.apache.camel.main.MainConfigurationProperties;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.apache.camel.test.main.junit5.Configure;
 import org.apache.logging.log4j.Level;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 import org.yofacturoyampi.routes.support.InboundPolls;
 import org.yofacturoyampi.routes.support.JsonFiles;
 import org.yofacturoyampi.routes.support.LogCapture;
 import org.yofacturoyampi.routes.support.RunningApp;
+import org.yofacturoyampi.routes.support.SharedAppContext;
 
 /**
  * Yampi has no idempotency key: a message POSTed twice reaches the customer twice. These say when a message is sent
@@ -94,32 +89,14 @@ class YampiMessageFaultsTest {
     }
 
     @Nested
-    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-    class WithAShortReadTimeout {
+    class WithAShortReadTimeout extends SharedAppContext {
 
-        private Path work;
-
-        @BeanInject
-        CamelContext context;
-
-        private final WireMockServer yampi = startedYampi();
-
-        @BeforeAll
-        void aFolderForTheContext(@TempDir Path folder) {
-            work = folder;
-        }
+        private final WireMockServer yampi = upstream(startedYampi());
 
         @Configure
         void theAppWaiting300MsForAnAnswer(MainConfigurationProperties main) {
             app(work, yampi.baseUrl()).property("camel.component.http.response-timeout", "300")
                     .property("camel.component.http.so-timeout", "300").configure(main);
-        }
-
-        @AfterAll
-        void stopAppThenStub() {
-            // the app first: a poll under way would retry against a closed upstream, and shutdown wait for it
-            context.stop();
-            yampi.stop();
         }
 
         @Test
@@ -144,20 +121,9 @@ class YampiMessageFaultsTest {
     }
 
     @Nested
-    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-    class ByDefault {
+    class ByDefault extends SharedAppContext {
 
-        private Path work;
-
-        @BeanInject
-        CamelContext context;
-
-        private final WireMockServer yampi = startedYampi();
-
-        @BeforeAll
-        void aFolderForTheContext(@TempDir Path folder) {
-            work = folder;
-        }
+        private final WireMockServer yampi = upstream(startedYampi());
 
         @Configure
         void theApp(MainConfigurationProperties main) {
@@ -167,12 +133,6 @@ class YampiMessageFaultsTest {
         @BeforeEach
         void noStubsNorRequestsOfAnotherTest() {
             yampi.resetAll();
-        }
-
-        @AfterAll
-        void stopAppThenStub() {
-            context.stop();
-            yampi.stop();
         }
 
         @Test
@@ -221,31 +181,14 @@ class YampiMessageFaultsTest {
     }
 
     @Nested
-    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-    class WaitingOnceOnARateLimit {
+    class WaitingOnceOnARateLimit extends SharedAppContext {
 
-        private Path work;
-
-        @BeanInject
-        CamelContext context;
-
-        private final WireMockServer yampi = startedYampi();
-
-        @BeforeAll
-        void aFolderForTheContext(@TempDir Path folder) {
-            work = folder;
-        }
+        private final WireMockServer yampi = upstream(startedYampi());
 
         @Configure
         void theAppWaitingOnceOnA429AndGivingUpAfterThreePolls(MainConfigurationProperties main) {
             app(work, yampi.baseUrl()).property("http.rate-limit-retries", "1")
                     .property("yampi.messages-max-attempts", "3").configure(main);
-        }
-
-        @AfterAll
-        void stopAppThenStub() {
-            context.stop();
-            yampi.stop();
         }
 
         @Test
@@ -277,18 +220,7 @@ class YampiMessageFaultsTest {
     }
 
     @Nested
-    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-    class WithNothingListening {
-
-        private Path work;
-
-        @BeanInject
-        CamelContext context;
-
-        @BeforeAll
-        void aFolderForTheContext(@TempDir Path folder) {
-            work = folder;
-        }
+    class WithNothingListening extends SharedAppContext {
 
         @Configure
         void theAppSendingToAClosedPortRetryingOnceAndGivingUpAfterTwoPolls(MainConfigurationProperties main)
@@ -296,11 +228,6 @@ class YampiMessageFaultsTest {
             // given nothing listens where Yampi should be
             app(work, "http://127.0.0.1:" + closedPort()).property("http.retries", "1")
                     .property("yampi.messages-max-attempts", "2").configure(main);
-        }
-
-        @AfterAll
-        void stopApp() {
-            context.stop();
         }
 
         @Test

@@ -13,24 +13,19 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.apache.camel.BeanInject;
-import org.apache.camel.CamelContext;
 import org.apache.camel.main.MainConfigurationProperties;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.apache.camel.test.main.junit5.Configure;
 import org.apache.logging.log4j.Level;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 import org.yofacturoyampi.routes.sandbox.RecordedRequest;
 import org.yofacturoyampi.routes.sandbox.Sandbox;
 import org.yofacturoyampi.routes.sandbox.SandboxSettings;
 import org.yofacturoyampi.routes.support.JsonFiles;
 import org.yofacturoyampi.routes.support.LogCapture;
 import org.yofacturoyampi.routes.support.RunningApp;
+import org.yofacturoyampi.routes.support.SharedAppContext;
 
 /**
  * Messages dropped in data/in/yampi-messages, posted to the sandbox's Yampi, on Camel's test kit: each nested class is
@@ -74,32 +69,14 @@ class YampiMessagePostTest {
     }
 
     @Nested
-    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-    class WithABotToken {
-
-        private Path work;
-
-        @BeanInject
-        CamelContext context;
+    class WithABotToken extends SharedAppContext {
 
         private final SandboxSettings settings = SandboxSettings.builder().build();
-        private final Sandbox sandbox = Sandbox.start(settings);
-
-        @BeforeAll
-        void aFolderForTheContext(@TempDir Path folder) {
-            work = folder;
-        }
+        private final Sandbox sandbox = upstream(Sandbox.start(settings));
 
         @Configure
         void theAppWithTheBotToken(MainConfigurationProperties main) {
             app(main, work, sandbox, settings.yampiBotToken(), "bot");
-        }
-
-        @AfterAll
-        void stopAppThenSandbox() {
-            // the app first: a poll under way would retry against a closed upstream, and shutdown wait for it
-            context.stop();
-            sandbox.close();
         }
 
         @Test
@@ -124,32 +101,15 @@ class YampiMessagePostTest {
     }
 
     @Nested
-    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-    class WithAPlatformToken {
-
-        private Path work;
-
-        @BeanInject
-        CamelContext context;
+    class WithAPlatformToken extends SharedAppContext {
 
         private final SandboxSettings settings = SandboxSettings.builder().build();
-        private final Sandbox sandbox = Sandbox.start(settings);
-
-        @BeforeAll
-        void aFolderForTheContext(@TempDir Path folder) {
-            work = folder;
-        }
+        private final Sandbox sandbox = upstream(Sandbox.start(settings));
 
         @Configure
         void theAppWithAPlatformToken(MainConfigurationProperties main) {
             // given a platform app's token, which upstream does not let post messages
             app(main, work, sandbox, settings.yampiPlatformToken(), "platform");
-        }
-
-        @AfterAll
-        void stopAppThenSandbox() {
-            context.stop();
-            sandbox.close();
         }
 
         @Test
@@ -169,31 +129,14 @@ class YampiMessagePostTest {
     }
 
     @Nested
-    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-    class WithAUserToken {
-
-        private Path work;
-
-        @BeanInject
-        CamelContext context;
+    class WithAUserToken extends SharedAppContext {
 
         private final SandboxSettings settings = SandboxSettings.builder().build();
-        private final Sandbox sandbox = Sandbox.start(settings);
-
-        @BeforeAll
-        void aFolderForTheContext(@TempDir Path folder) {
-            work = folder;
-        }
+        private final Sandbox sandbox = upstream(Sandbox.start(settings));
 
         @Configure
         void theAppWithAUserToken(MainConfigurationProperties main) {
             app(main, work, sandbox, settings.yampiUserToken(), "user");
-        }
-
-        @AfterAll
-        void stopAppThenSandbox() {
-            context.stop();
-            sandbox.close();
         }
 
         /** The one error file that appeared since {@code before}, once its message file is done with. */
@@ -235,31 +178,14 @@ class YampiMessagePostTest {
     }
 
     @Nested
-    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-    class WithAUserTokenRemovedFromItsAccount {
-
-        private Path work;
-
-        @BeanInject
-        CamelContext context;
+    class WithAUserTokenRemovedFromItsAccount extends SharedAppContext {
 
         private final SandboxSettings settings = SandboxSettings.builder().build();
-        private final Sandbox sandbox = Sandbox.start(settings);
-
-        @BeforeAll
-        void aFolderForTheContext(@TempDir Path folder) {
-            work = folder;
-        }
+        private final Sandbox sandbox = upstream(Sandbox.start(settings));
 
         @Configure
         void theAppWithAUserToken(MainConfigurationProperties main) {
             app(main, work, sandbox, settings.yampiUserToken(), "user");
-        }
-
-        @AfterAll
-        void stopAppThenSandbox() {
-            context.stop();
-            sandbox.close();
         }
 
         @Test

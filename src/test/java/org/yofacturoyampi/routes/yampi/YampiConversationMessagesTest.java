@@ -24,15 +24,11 @@ import org.apache.camel.main.MainConfigurationProperties;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.apache.camel.test.main.junit5.Configure;
 import org.apache.logging.log4j.Level;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
-import org.yofacturoyampi.routes.support.SchedulePolls;
 import org.yofacturoyampi.routes.sandbox.RecordedRequest;
 import org.yofacturoyampi.routes.sandbox.Sandbox;
 import org.yofacturoyampi.routes.sandbox.SandboxSettings;
@@ -40,6 +36,8 @@ import org.yofacturoyampi.routes.sandbox.YampiSimulator;
 import org.yofacturoyampi.routes.support.JsonFiles;
 import org.yofacturoyampi.routes.support.LogCapture;
 import org.yofacturoyampi.routes.support.RunningApp;
+import org.yofacturoyampi.routes.support.SchedulePolls;
+import org.yofacturoyampi.routes.support.SharedAppContext;
 import org.yofacturoyampi.routes.trigger.FeedRuns;
 
 /**
@@ -99,32 +97,14 @@ class YampiConversationMessagesTest {
     }
 
     @Nested
-    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-    class ToTheDefaultFiles {
+    class ToTheDefaultFiles extends SharedAppContext {
 
         private final SandboxSettings settings = SandboxSettings.builder().build();
-        private final Sandbox sandbox = Sandbox.start(settings);
+        private final Sandbox sandbox = upstream(Sandbox.start(settings));
         // the context's folder, for all its tests (a @TempDir field would be made again, and emptied, for each test)
-        private Path work;
-
-        @BeanInject
-        CamelContext context;
-
-        @BeforeAll
-        void aFolderForTheContext(@TempDir Path folder) {
-            work = folder;
-        }
-
         @Configure
         void theAppWritingFiles(MainConfigurationProperties main) {
             app(work, sandbox, settings).configure(main);
-        }
-
-        @AfterAll
-        void stopAppThenSandbox() {
-            // the app first: a poll under way would retry against a closed upstream, and shutdown wait for it
-            context.stop();
-            sandbox.close();
         }
 
         @Test
@@ -159,34 +139,17 @@ class YampiConversationMessagesTest {
     }
 
     @Nested
-    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-    class ToADownstream {
+    class ToADownstream extends SharedAppContext {
 
         private final SandboxSettings settings = SandboxSettings.builder().build();
-        private final Sandbox sandbox = Sandbox.start(settings);
-        private Path work;
-
-        @BeanInject
-        CamelContext context;
-
+        private final Sandbox sandbox = upstream(Sandbox.start(settings));
         /** Keeps every exchange it receives, from the first poll on. */
         @EndpointInject("mock:yampi")
         MockEndpoint downstream;
 
-        @BeforeAll
-        void aFolderForTheContext(@TempDir Path folder) {
-            work = folder;
-        }
-
         @Configure
         void theAppDeliveringToAMockEndpoint(MainConfigurationProperties main) {
             app(work, sandbox, settings).property("yampi.to", "mock:yampi").configure(main);
-        }
-
-        @AfterAll
-        void stopAppThenSandbox() {
-            context.stop();
-            sandbox.close();
         }
 
         private List<String> acceptedMessages() {

@@ -10,25 +10,21 @@ import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.apache.camel.BeanInject;
-import org.apache.camel.CamelContext;
 import org.apache.camel.EndpointInject;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.main.MainConfigurationProperties;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.apache.camel.test.main.junit5.Configure;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.yofacturoyampi.routes.sandbox.RecordedRequest;
 import org.yofacturoyampi.routes.sandbox.Sandbox;
 import org.yofacturoyampi.routes.sandbox.SandboxSettings;
 import org.yofacturoyampi.routes.support.JsonFiles;
 import org.yofacturoyampi.routes.support.RunningApp;
+import org.yofacturoyampi.routes.support.SharedAppContext;
 
 /**
  * The 7 default Yampi feeds of account 1 polling the sandbox every second (40 contacts, 60 conversations, 3 inboxes,
@@ -47,32 +43,14 @@ class YampiDefaultResourcesTest {
     }
 
     @Nested
-    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-    class ToFiles {
+    class ToFiles extends SharedAppContext {
 
         private final SandboxSettings settings = SandboxSettings.builder().build();
-        private final Sandbox sandbox = Sandbox.start(settings);
+        private final Sandbox sandbox = upstream(Sandbox.start(settings));
         // the context's folder, for all its tests (a @TempDir field would be made again, and emptied, for each test)
-        private Path work;
-
-        @BeanInject
-        CamelContext context;
-
-        @BeforeAll
-        void aFolderForTheContext(@TempDir Path folder) {
-            work = folder;
-        }
-
         @Configure
         void theAppWritingFiles(MainConfigurationProperties main) {
             app(work, sandbox, settings).configure(main);
-        }
-
-        @AfterAll
-        void stopAppThenSandbox() {
-            // the app first: a poll under way would retry against a closed upstream, and shutdown wait for it
-            context.stop();
-            sandbox.close();
         }
 
         private long files(String dir) throws Exception {
@@ -126,35 +104,17 @@ class YampiDefaultResourcesTest {
     }
 
     @Nested
-    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-    class ToAMock {
+    class ToAMock extends SharedAppContext {
 
         private final SandboxSettings settings = SandboxSettings.builder().build();
-        private final Sandbox sandbox = Sandbox.start(settings);
-        private Path work;
-
-        @BeanInject
-        CamelContext context;
-
+        private final Sandbox sandbox = upstream(Sandbox.start(settings));
         @EndpointInject("mock:yampi")
         MockEndpoint downstream;
-
-        @BeforeAll
-        void aFolderForTheContext(@TempDir Path folder) {
-            work = folder;
-        }
 
         @Configure
         void theAppDeliveringToAMockEndpoint(MainConfigurationProperties main) {
             // given a downstream that keeps what it receives
             app(work, sandbox, settings).property("yampi.to", "mock:yampi").configure(main);
-        }
-
-        @AfterAll
-        void stopAppThenSandbox() {
-            // the app first: a poll under way would retry against a closed upstream, and shutdown wait for it
-            context.stop();
-            sandbox.close();
         }
 
         @Test

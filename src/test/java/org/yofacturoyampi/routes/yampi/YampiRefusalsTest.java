@@ -19,14 +19,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.apache.camel.builder.NotifyBuilder;
-import org.yofacturoyampi.routes.support.SchedulePolls;
 import org.yofacturoyampi.routes.sandbox.RecordedRequest;
 import org.yofacturoyampi.routes.sandbox.Sandbox;
-import org.yofacturoyampi.routes.sandbox.SandboxSettings;
 import org.yofacturoyampi.routes.sandbox.SandboxSettings.YampiAccount;
+import org.yofacturoyampi.routes.sandbox.SandboxSettings;
 import org.yofacturoyampi.routes.support.JsonFiles;
 import org.yofacturoyampi.routes.support.LogCapture;
 import org.yofacturoyampi.routes.support.RunningApp;
+import org.yofacturoyampi.routes.support.SchedulePolls;
 
 class YampiRefusalsTest {
 

@@ -19,8 +19,8 @@ import org.apache.camel.test.main.junit5.Configure;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.yofacturoyampi.routes.support.SchedulePolls;
 import org.yofacturoyampi.routes.support.RunningApp;
+import org.yofacturoyampi.routes.support.SchedulePolls;
 import org.yofacturoyampi.routes.support.YoFacturoStub;
 
 /**
