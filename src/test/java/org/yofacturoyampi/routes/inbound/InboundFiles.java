@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.stream.Stream;
 
 /** Drops a file into an inbound folder the way users should: written aside, then moved in. */
 final class InboundFiles {
@@ -15,6 +17,18 @@ final class InboundFiles {
         Files.createDirectories(folder);
         Path temp = Files.writeString(folder.resolve("." + name + ".tmp"), content);
         return Files.move(temp, folder.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** The finished submission error files (JSON, not in progress) under {@code work}; none if the folder is not there yet. */
+    static List<Path> submissionErrors(Path work) throws IOException {
+        Path errors = work.resolve("out/yofacturo/submission-errors");
+        if (!Files.isDirectory(errors)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(errors)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".json")
+                    && !f.getFileName().toString().startsWith(".inprogress-")).toList();
+        }
     }
 
     static String batch(String externalId, String... invoiceIds) {

@@ -54,16 +54,8 @@ class InvoiceBatchSubmissionTest extends SharedAppContext {
                 .filter(r -> r.method().equals("POST") && r.path().equals("/api/v1/invoice_batches")).toList();
     }
 
-    /** The finished error files; none if the folder is not there yet. */
     private List<Path> errorFiles() throws IOException {
-        Path errors = work.resolve("out/yofacturo/submission-errors");
-        if (!Files.isDirectory(errors)) {
-            return List.of();
-        }
-        try (Stream<Path> files = Files.list(errors)) {
-            return files.filter(f -> f.getFileName().toString().endsWith(".json")
-                    && !f.getFileName().toString().startsWith(".inprogress-")).toList();
-        }
+        return InboundFiles.submissionErrors(work);
     }
 
     private List<Path> errorFilesBut(Set<Path> before) throws IOException {

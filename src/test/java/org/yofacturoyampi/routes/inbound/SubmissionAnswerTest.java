@@ -60,16 +60,8 @@ class SubmissionAnswerTest extends SharedAppContext {
         return yofacturo.server().findAll(postRequestedFor(urlPathEqualTo("/api/v1/invoice_batches"))).size();
     }
 
-    /** The finished error files (JSON, not in progress); none if the folder is not there yet. */
     private List<Path> errorFiles() throws IOException {
-        Path errors = work.resolve("out/yofacturo/submission-errors");
-        if (!Files.isDirectory(errors)) {
-            return List.of();
-        }
-        try (Stream<Path> files = Files.list(errors)) {
-            return files.filter(f -> f.getFileName().toString().endsWith(".json")
-                    && !f.getFileName().toString().startsWith(".inprogress-")).toList();
-        }
+        return InboundFiles.submissionErrors(work);
     }
 
     @Test

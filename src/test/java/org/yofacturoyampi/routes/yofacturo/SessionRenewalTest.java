@@ -25,12 +25,11 @@ import org.apache.camel.builder.NotifyBuilder;
 import org.apache.camel.main.MainConfigurationProperties;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.apache.camel.test.main.junit5.Configure;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.yofacturoyampi.routes.support.RunningApp;
 import org.yofacturoyampi.routes.support.SchedulePolls;
+import org.yofacturoyampi.routes.support.SharedAppContext;
 import org.yofacturoyampi.routes.support.YoFacturoStub;
 import org.yofacturoyampi.routes.tenant.Tenants;
 
@@ -58,15 +57,9 @@ class SessionRenewalTest {
     }
 
     @Nested
-    class ADayLongSessionPolledEverySecond {
+    class ADayLongSessionPolledEverySecond extends SharedAppContext {
 
-        @TempDir
-        Path work;
-
-        @BeanInject
-        CamelContext context;
-
-        private final YoFacturoStub yofacturo = new YoFacturoStub();
+        private final YoFacturoStub yofacturo = upstream(new YoFacturoStub());
 
         @Configure
         void theAppPollingAndCheckingEverySecond(MainConfigurationProperties main) {
@@ -74,13 +67,6 @@ class SessionRenewalTest {
             yofacturo.issuesSession().listsBatches(YoFacturoStub.batches(3));
             app(work, yofacturo).property("yofacturo.poll-cron", RunningApp.EVERY_SECOND)
                     .property("yofacturo.session-cron", RunningApp.EVERY_SECOND).configure(main);
-        }
-
-        @AfterEach
-        void stopAppThenStub() {
-            // the app first: a poll under way would retry against a closed upstream, and shutdown wait for it
-            context.stop();
-            yofacturo.close();
         }
 
         @Test
@@ -98,27 +84,15 @@ class SessionRenewalTest {
     }
 
     @Nested
-    class ASessionExpiringWithinTheMargin {
+    class ASessionExpiringWithinTheMargin extends SharedAppContext {
 
-        @TempDir
-        Path work;
-
-        @BeanInject
-        CamelContext context;
-
-        private final YoFacturoStub yofacturo = new YoFacturoStub();
+        private final YoFacturoStub yofacturo = upstream(new YoFacturoStub());
 
         @Configure
         void theAppCheckingEverySecond(MainConfigurationProperties main) {
             // given a session that expires in 30 minutes, and a renew-before margin of one hour
             yofacturo.issuesSession(YoFacturoStub.TOKEN, Instant.now().plus(30, ChronoUnit.MINUTES));
             app(work, yofacturo).property("yofacturo.session-cron", RunningApp.EVERY_SECOND).configure(main);
-        }
-
-        @AfterEach
-        void stopAppThenStub() {
-            context.stop();
-            yofacturo.close();
         }
 
         @Test
@@ -132,27 +106,15 @@ class SessionRenewalTest {
     }
 
     @Nested
-    class ASessionExpiringAfterTheMargin {
+    class ASessionExpiringAfterTheMargin extends SharedAppContext {
 
-        @TempDir
-        Path work;
-
-        @BeanInject
-        CamelContext context;
-
-        private final YoFacturoStub yofacturo = new YoFacturoStub();
+        private final YoFacturoStub yofacturo = upstream(new YoFacturoStub());
 
         @Configure
         void theAppCheckingEverySecond(MainConfigurationProperties main) {
             // given a session that expires in 2 hours, and a renew-before margin of one hour
             yofacturo.issuesSession(YoFacturoStub.TOKEN, Instant.now().plus(2, ChronoUnit.HOURS));
             app(work, yofacturo).property("yofacturo.session-cron", RunningApp.EVERY_SECOND).configure(main);
-        }
-
-        @AfterEach
-        void stopAppThenStub() {
-            context.stop();
-            yofacturo.close();
         }
 
         @Test
@@ -167,29 +129,17 @@ class SessionRenewalTest {
     }
 
     @Nested
-    class AnEmptiedCache {
-
-        @TempDir
-        Path work;
-
-        @BeanInject
-        CamelContext context;
+    class AnEmptiedCache extends SharedAppContext {
 
         @BeanInject("yofacturoTenants")
         Tenants<?> tenants;
 
-        private final YoFacturoStub yofacturo = new YoFacturoStub();
+        private final YoFacturoStub yofacturo = upstream(new YoFacturoStub());
 
         @Configure
         void theApp(MainConfigurationProperties main) {
             yofacturo.issuesSession();
             app(work, yofacturo).configure(main);
-        }
-
-        @AfterEach
-        void stopAppThenStub() {
-            context.stop();
-            yofacturo.close();
         }
 
         @Test
