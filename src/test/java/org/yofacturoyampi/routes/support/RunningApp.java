@@ -3,23 +3,15 @@ package org.yofacturoyampi.routes.support;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
 import org.apache.camel.CamelContext;
-import org.apache.camel.Route;
 import org.apache.camel.ServiceStatus;
-import org.apache.camel.component.file.FileEndpoint;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainConfigurationProperties;
-import org.apache.camel.support.ScheduledPollConsumer;
-import org.awaitility.Awaitility;
 import org.yofacturoyampi.routes.app.Application;
 import org.yofacturoyampi.routes.app.LaunchOptions;
 
@@ -63,43 +55,22 @@ public final class RunningApp implements AutoCloseable {
 
     /** The port of the embedded HTTP server. */
     public int httpPort() {
-        return Integer.parseInt(context().resolvePropertyPlaceholders("{{server.port}}"));
+        return AppHttp.of(context()).port();
     }
 
     /** A GET on the embedded HTTP server, e.g. {@code /observe/health/ready}. */
     public HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(serverUrl(path))).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return AppHttp.of(context()).get(path);
     }
 
     /** A POST of JSON on the embedded HTTP server. */
     public HttpResponse<String> postJson(String path, String body) throws IOException, InterruptedException {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(serverUrl(path)))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return AppHttp.of(context()).postJson(path, body);
     }
 
-    /**
-     * A POST of a sync trigger, then GETs of the report it names (Location) until the run is done, for at most 60 s:
-     * the last answer (200 and the report once done). A refused trigger's answer is returned as it came.
-     */
+    /** {@link AppHttp#syncOverHttp}: a sync trigger over HTTP, then its report once the run is done. */
     public HttpResponse<String> syncOverHttp(String trigger) throws IOException, InterruptedException {
-        HttpResponse<String> accepted = postJson("/sync", trigger);
-        if (accepted.statusCode() != 202) {
-            return accepted;
-        }
-        String location = accepted.headers().firstValue("Location").orElseThrow();
-        long until = System.nanoTime() + 60_000_000_000L;
-        HttpResponse<String> report = get(location);
-        while (report.statusCode() == 202 && System.nanoTime() < until) {
-            Thread.sleep(100);
-            report = get(location);
-        }
-        return report;
-    }
-
-    private String serverUrl(String path) {
-        return "http://127.0.0.1:" + httpPort() + path;
+        return AppHttp.of(context()).syncOverHttp(trigger);
     }
 
     /**
