@@ -122,7 +122,19 @@ final class DeliveryMarkWriter extends ServiceSupport {
         }
     }
 
-    /** Writes every mark queued so far, in this thread; a run's end calls it before it lets go of its feed. */
+    /**
+     * A run's end, before it lets go of its feed: writes every mark queued so far, or throws why the database could not
+     * take them (they stay queued for the writer, and the run says so instead of ending as if they were written).
+     */
+    void flushAtRunEnd() {
+        flush();
+        DeliveryStateUnavailableException away = failure();
+        if (away != null) {
+            throw away;
+        }
+    }
+
+    /** Writes every mark queued so far, in this thread (the marks of a failed write stay queued). */
     void flush() {
         while (true) {
             synchronized (lock) {

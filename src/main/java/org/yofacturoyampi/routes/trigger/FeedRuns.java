@@ -24,6 +24,7 @@ import org.yofacturoyampi.routes.OutOfMemoryExit;
 import org.yofacturoyampi.routes.RouteHeaders;
 import org.yofacturoyampi.routes.UntrustedText;
 import org.yofacturoyampi.routes.delivery.DeliveryStateRepository;
+import org.yofacturoyampi.routes.delivery.DeliveryStateUnavailableException;
 import org.yofacturoyampi.routes.tenant.Tenants;
 import org.yofacturoyampi.routes.RouteVariables;
 
@@ -249,6 +250,12 @@ public final class FeedRuns {
             try {
                 if (acrossNodes != null) {
                     acrossNodes.close();
+                }
+            } catch (DeliveryStateUnavailableException marksWaiting) {
+                // the marks of records this run delivered could not be written before the end: the run says it once
+                SyncReport run = SyncReport.of(exchange);
+                if (run != null) {
+                    run.abandon(marksWaiting);
                 }
             } finally {
                 held.release();

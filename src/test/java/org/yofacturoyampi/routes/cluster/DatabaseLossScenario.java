@@ -84,16 +84,33 @@ abstract class DatabaseLossScenario {
 
     @Test
     void theDatabaseLostMidRunEndsTheRunInOneLineAndTheNextRunDeliversTheRestWithoutLosingAMark() throws Exception {
+        // given a downstream during whose 20th record of 40 the database goes away: the run ends at the first check
+        // after the node's mark writer met the database gone (records delivered meanwhile keep their marks queued until
+        // it is back), or, when the writer meets it only after the last record, at the run's end
+        databaseLostAtRecord(20, 40);
+    }
+
+    @Test
+    void theDatabaseLostOnTheLastRecordEndsTheRunWithErrorsAsItsMarksCannotBeWritten() throws Exception {
+        // given a downstream during whose last record the database goes away: no record is left to check, and the run's
+        // end finds the marks it must write before letting go of the feed waiting for the database
+        databaseLostAtRecord(40, 40);
+    }
+
+    /**
+     * The contacts feed (40 records) run on demand; the database goes away during record {@code lostAt}, and the run
+     * delivers at most {@code mostDelivered} before it ends.
+     */
+    private void databaseLostAtRecord(int lostAt, int mostDelivered) throws Exception {
         List<String> delivered = new CopyOnWriteArrayList<>();
         try (Outage outage = outage(); RunningApp app = node(outage).property("yampi.to", "direct:downstream").start();
                 LogCapture log = LogCapture.start()) {
-            // given a downstream during whose 20th record the database goes away
             app.context().addRoutes(new RouteBuilder() {
                 @Override
                 public void configure() {
                     from("direct:downstream").process(e -> {
                         delivered.add(e.getMessage().getHeader("YampiRecordId", String.class));
-                        if (delivered.size() == 20) {
+                        if (delivered.size() == lostAt) {
                             outage.begin();
                         }
                     });
@@ -102,11 +119,9 @@ abstract class DatabaseLossScenario {
 
             String firstRun = app.syncOverHttp(CONTACTS).body();
 
-            // then the run ended with errors, said in one line naming the database, not one per record; it ends at the
-            // first check after the node's mark writer met the database gone (records delivered meanwhile keep their
-            // marks queued until it is back)
+            // then the run ended with errors, said in one line naming the database, not one per record
             assertThat(firstRun).contains("\"outcome\":\"errors\"");
-            assertThat(delivered.size()).isBetween(20, 39);
+            assertThat(delivered.size()).isBetween(lostAt, mostDelivered);
             List<String> lines = log.linesAt(Level.WARN).stream().filter(l -> l.contains("cluster database")).toList();
             assertThat(lines).hasSize(1);
             assertThat(lines.get(0)).contains("yampi-contacts").doesNotContain("\tat ");
