@@ -1,5 +1,7 @@
 package org.yofacturoyampi.routes;
 
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -17,6 +19,8 @@ public final class OutOfMemoryExit {
      * said once (the one piece of static state here: it is about the process, which ends).
      */
     private static final AtomicBoolean HALTING = new AtomicBoolean();
+    /** Counted down once the first thread said its line: the others wait for it before they halt (at most 10 s). */
+    private static final CountDownLatch SAID = new CountDownLatch(1);
 
     private OutOfMemoryExit() {
     }
@@ -26,15 +30,26 @@ public final class OutOfMemoryExit {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof OutOfMemoryError) {
                 if (!HALTING.compareAndSet(false, true)) {
-                    Runtime.getRuntime().halt(STATUS); // another thread said it and is ending the process
+                    // another thread is saying it and ending the process: halting now could cut its line
+                    awaitTheLine();
+                    Runtime.getRuntime().halt(STATUS);
                 }
                 // no logging framework here: it may need memory there is none of
                 System.err.println("out of memory (" + t.getMessage() + "): the process ends with status " + STATUS
                         + " so that its supervisor restarts it; give it more heap (-Xmx) and start it with "
                         + "-XX:+ExitOnOutOfMemoryError");
                 System.err.flush();
+                SAID.countDown();
                 Runtime.getRuntime().halt(STATUS);
             }
+        }
+    }
+
+    private static void awaitTheLine() {
+        try {
+            SAID.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // halts at once: the process ends either way
         }
     }
 }
