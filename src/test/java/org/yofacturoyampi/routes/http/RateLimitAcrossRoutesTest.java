@@ -24,19 +24,26 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
-import org.junit.jupiter.api.AfterEach;
+import org.apache.camel.CamelContext;
+import org.apache.camel.main.MainConfigurationProperties;
+import org.apache.camel.test.main.junit5.CamelMainTest;
+import org.apache.camel.test.main.junit5.Configure;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.yofacturoyampi.routes.support.AppHttp;
 import org.yofacturoyampi.routes.support.JsonFiles;
 import org.yofacturoyampi.routes.support.RunningApp;
+import org.yofacturoyampi.routes.support.SharedAppContext;
 import org.yofacturoyampi.routes.support.YoFacturoStub;
 
 /**
  * The requirement "while a Retry-After wait is pending, no request of any route goes to that API before it passes",
  * end to end: one request meets a 429 with Retry-After: 2 while other routes have requests of their own to make (a
  * session renewal, a redelivery after a 5xx), and the API's own log of when each request arrived shows none in the
- * two seconds after the 429.
+ * two seconds after the 429. On Camel's test kit ({@link CamelMainTest}): each nested class is one configuration of
+ * the real app against its own WireMock API, whose stubs are set before the context starts.
  */
+@CamelMainTest
 class RateLimitAcrossRoutesTest {
 
     /** The gate opens 2 s after the client read the 429, which is after the API logged it; a little slack for clocks. */
@@ -49,98 +56,108 @@ class RateLimitAcrossRoutesTest {
     private static final String BATCHES = "/api/v1/invoice_batches";
     private static final String CREATED = "{\"data\": {\"id\": 77, \"external_batch_id\": \"erp-0009\", \"status\": \"received\"}}";
 
-    @TempDir
-    Path work;
+    @Nested
+    class YoFacturoWithSessionChecksEverySecond extends SharedAppContext {
 
-    private final YoFacturoStub yofacturo = new YoFacturoStub();
-    private final WireMockServer yampi = new WireMockServer(WireMockConfiguration.options().dynamicPort());
+        private final YoFacturoStub yofacturo = upstream(new YoFacturoStub());
 
-    @AfterEach
-    void stopStubs() {
-        yofacturo.close();
-        yampi.stop();
-    }
+        @Configure
+        void theAppRenewingAtEveryCheck(MainConfigurationProperties main) {
+            // given YoFacturo issues sessions and lists two batches, but answers the first list call 429 Retry-After: 2
+            yofacturo.issuesSession().listsBatches(YoFacturoStub.batches(2));
+            yofacturo.server().stubFor(get(urlPathEqualTo(BATCHES)).atPriority(0).inScenario("limit")
+                    .whenScenarioStateIs(STARTED).willSetStateTo("open")
+                    .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "2")
+                            .withBody("{\"error\":{\"code\":\"too_many_requests\",\"message\":\"slow down\"}}")));
+            // and answers a submission's first POST 503 after 1.5 s (so it is in flight when the 429 comes), then creates it
+            yofacturo.server().stubFor(post(BATCHES).inScenario("down").whenScenarioStateIs(STARTED).willSetStateTo("up")
+                    .willReturn(aResponse().withStatus(503).withFixedDelay(1500)));
+            yofacturo.server().stubFor(post(BATCHES).inScenario("down").whenScenarioStateIs("up")
+                    .willReturn(json(201, CREATED)));
 
-    @Test
-    void whileAYoFacturoRetryAfterWaitIsPendingNeitherASessionRenewalNorA5xxRedeliveryIsSent() throws Exception {
-        // given YoFacturo issues sessions and lists two batches, but answers the first list call 429 Retry-After: 2
-        yofacturo.issuesSession().listsBatches(YoFacturoStub.batches(2));
-        yofacturo.server().stubFor(get(urlPathEqualTo(BATCHES)).atPriority(0).inScenario("limit")
-                .whenScenarioStateIs(STARTED).willSetStateTo("open")
-                .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "2")
-                        .withBody("{\"error\":{\"code\":\"too_many_requests\",\"message\":\"slow down\"}}")));
-        // and answers a submission's first POST 503 after 1.5 s (so it is in flight when the 429 comes), then creates it
-        yofacturo.server().stubFor(post(BATCHES).inScenario("down").whenScenarioStateIs(STARTED).willSetStateTo("up")
-                .willReturn(aResponse().withStatus(503).withFixedDelay(1500)));
-        yofacturo.server().stubFor(post(BATCHES).inScenario("down").whenScenarioStateIs("up")
-                .willReturn(json(201, CREATED)));
+            // and a session check every second that always renews (renew-before beyond the sessions' 24 hours)
+            RunningApp.builder(work).yofacturo(yofacturo.baseUrl(), YoFacturoStub.API_KEY)
+                    .property("yofacturo.session-cron", RunningApp.EVERY_SECOND)
+                    .property("yofacturo.renew-before", "PT25H")
+                    .property("http.retry-delay", "100").configure(main);
+        }
 
-        // and a session check every second that always renews (renew-before beyond the sessions' 24 hours)
-        try (RunningApp app = RunningApp.builder(work).yofacturo(yofacturo.baseUrl(), YoFacturoStub.API_KEY)
-                .property("yofacturo.session-cron", RunningApp.EVERY_SECOND)
-                .property("yofacturo.renew-before", "PT25H")
-                .property("http.retry-delay", "100").start()) {
+        @Test
+        void whileAYoFacturoRetryAfterWaitIsPendingNeitherASessionRenewalNorA5xxRedeliveryIsSent() throws Exception {
             // when a batch is submitted and, while its POST is in flight, a poll of the batches meets the 429
             drop(work.resolve("in/invoice-batches"), "b.json",
                     "{\"invoice_batch\": {\"external_batch_id\": \"erp-0009\", \"invoices\": []}}");
             await().atMost(Duration.ofSeconds(20))
                     .until(() -> !yofacturo.server().findAll(postRequestedFor(urlPathEqualTo(BATCHES))).isEmpty());
-            CompletableFuture<HttpResponse<String>> poll = sync(app, "yofacturo-invoice-batches");
+            CompletableFuture<HttpResponse<String>> poll = sync(context, "yofacturo-invoice-batches");
 
             await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(work.resolve("out/yofacturo/submissions/erp-0009.json"))
                     && JsonFiles.in(work.resolve("out/yofacturo/invoice-batches")) == 2
                     && afterTheLimitSoFar(yofacturo.server()).stream().anyMatch(a -> a.is("POST", "/api/v1/auth/sessions")));
             assertThat(poll.get(20, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
-        }
+            // (and the app stopped, so that every request it made is in: the context is this test's alone)
+            context.stop();
 
-        // then nothing reached YoFacturo in the 2 seconds after the 429 ...
-        List<Arrival> after = afterTheLimit(yofacturo.server());
-        assertThat(after).allMatch(Arrival::waitedOrWasInFlight);
-        // ... though a session renewal, the submission's redelivery and the list call's retry all came after it
-        assertThat(after).anyMatch(a -> a.is("POST", "/api/v1/auth/sessions")).anyMatch(a -> a.is("POST", BATCHES))
-                .anyMatch(a -> a.is("GET", BATCHES));
+            // then nothing reached YoFacturo in the 2 seconds after the 429 ...
+            List<Arrival> after = afterTheLimit(yofacturo.server());
+            assertThat(after).allMatch(Arrival::waitedOrWasInFlight);
+            // ... though a session renewal, the submission's redelivery and the list call's retry all came after it
+            assertThat(after).anyMatch(a -> a.is("POST", "/api/v1/auth/sessions")).anyMatch(a -> a.is("POST", BATCHES))
+                    .anyMatch(a -> a.is("GET", BATCHES));
+        }
     }
 
-    @Test
-    void whileAYampiRetryAfterWaitIsPendingA5xxRedeliveryOfAnotherFeedIsNotSent() throws Exception {
-        // given Yampi answers the first conversations call 503 after 1.5 s, and the first contacts call 429 Retry-After: 2
-        String conversations = "/api/v1/accounts/1/conversations";
-        String contacts = "/api/v1/accounts/1/contacts";
-        yampi.start();
-        yampi.stubFor(get(urlPathEqualTo(conversations)).inScenario("down").whenScenarioStateIs(STARTED)
-                .willSetStateTo("up").willReturn(aResponse().withStatus(503).withFixedDelay(1500)));
-        yampi.stubFor(get(urlPathEqualTo(conversations)).inScenario("down").whenScenarioStateIs("up")
-                .willReturn(json(200, "{\"data\": {\"meta\": {\"all_count\": 1}, \"payload\": [{\"id\": 5}]}}")));
-        yampi.stubFor(get(urlPathEqualTo(contacts)).inScenario("limit").whenScenarioStateIs(STARTED)
-                .willSetStateTo("open").willReturn(aResponse().withStatus(429).withHeader("Retry-After", "2")));
-        yampi.stubFor(get(urlPathEqualTo(contacts)).inScenario("limit").whenScenarioStateIs("open")
-                .willReturn(json(200, "{\"meta\": {\"count\": 1, \"current_page\": \"1\"}, \"payload\": [{\"id\": 7}]}")));
+    @Nested
+    class YampiConversationsAndContacts extends SharedAppContext {
 
-        try (RunningApp app = RunningApp.builder(work).yampi(yampi.baseUrl(), "yampi_test_FAKE_TOKEN", "user", "1")
-                .property("yampi.poll-cron", RunningApp.NEVER).property("yampi.resources", "conversations,contacts")
-                .property("http.retry-delay", "100").start()) {
+        private static final String CONVERSATIONS = "/api/v1/accounts/1/conversations";
+        private static final String CONTACTS = "/api/v1/accounts/1/contacts";
+
+        private final WireMockServer yampi = upstream(new WireMockServer(WireMockConfiguration.options().dynamicPort()));
+
+        @Configure
+        void theAppOnDemandOnly(MainConfigurationProperties main) {
+            // given Yampi answers the first conversations call 503 after 1.5 s, and the first contacts call 429 Retry-After: 2
+            yampi.start();
+            yampi.stubFor(get(urlPathEqualTo(CONVERSATIONS)).inScenario("down").whenScenarioStateIs(STARTED)
+                    .willSetStateTo("up").willReturn(aResponse().withStatus(503).withFixedDelay(1500)));
+            yampi.stubFor(get(urlPathEqualTo(CONVERSATIONS)).inScenario("down").whenScenarioStateIs("up")
+                    .willReturn(json(200, "{\"data\": {\"meta\": {\"all_count\": 1}, \"payload\": [{\"id\": 5}]}}")));
+            yampi.stubFor(get(urlPathEqualTo(CONTACTS)).inScenario("limit").whenScenarioStateIs(STARTED)
+                    .willSetStateTo("open").willReturn(aResponse().withStatus(429).withHeader("Retry-After", "2")));
+            yampi.stubFor(get(urlPathEqualTo(CONTACTS)).inScenario("limit").whenScenarioStateIs("open")
+                    .willReturn(json(200, "{\"meta\": {\"count\": 1, \"current_page\": \"1\"}, \"payload\": [{\"id\": 7}]}")));
+            RunningApp.builder(work).yampi(yampi.baseUrl(), "yampi_test_FAKE_TOKEN", "user", "1")
+                    .property("yampi.poll-cron", RunningApp.NEVER).property("yampi.resources", "conversations,contacts")
+                    .property("http.retry-delay", "100").configure(main);
+        }
+
+        @Test
+        void whileAYampiRetryAfterWaitIsPendingA5xxRedeliveryOfAnotherFeedIsNotSent() throws Exception {
             // when the conversations feed runs and, while its request is in flight, the contacts feed meets the 429
-            CompletableFuture<HttpResponse<String>> first = sync(app, "yampi-conversations");
+            CompletableFuture<HttpResponse<String>> first = sync(context, "yampi-conversations");
             await().atMost(Duration.ofSeconds(20))
-                    .until(() -> !yampi.findAll(getRequestedFor(urlPathEqualTo(conversations))).isEmpty());
-            CompletableFuture<HttpResponse<String>> second = sync(app, "yampi-contacts");
+                    .until(() -> !yampi.findAll(getRequestedFor(urlPathEqualTo(CONVERSATIONS))).isEmpty());
+            CompletableFuture<HttpResponse<String>> second = sync(context, "yampi-contacts");
 
             assertThat(first.get(20, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
             assertThat(second.get(20, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
             assertThat(JsonFiles.in(work.resolve("out/yampi/1/conversations"))).isEqualTo(1);
             assertThat(JsonFiles.in(work.resolve("out/yampi/1/contacts"))).isEqualTo(1);
-        }
+            // (and the app stopped, so that every request it made is in: the context is this test's alone)
+            context.stop();
 
-        // then the redelivery of the conversations call waited for the contacts call's Retry-After, as did its retry
-        List<Arrival> after = afterTheLimit(yampi);
-        assertThat(after).extracting(Arrival::path).containsExactlyInAnyOrder(conversations, contacts);
-        assertThat(after).allMatch(Arrival::waitedOrWasInFlight);
+            // then the redelivery of the conversations call waited for the contacts call's Retry-After, as did its retry
+            List<Arrival> after = afterTheLimit(yampi);
+            assertThat(after).extracting(Arrival::path).containsExactlyInAnyOrder(CONVERSATIONS, CONTACTS);
+            assertThat(after).allMatch(Arrival::waitedOrWasInFlight);
+        }
     }
 
-    private static CompletableFuture<HttpResponse<String>> sync(RunningApp app, String feed) {
+    private static CompletableFuture<HttpResponse<String>> sync(CamelContext context, String feed) {
         return CompletableFuture.supplyAsync(() -> {
             try {
-                return app.syncOverHttp("{\"feed\": \"" + feed + "\"}");
+                return AppHttp.of(context).syncOverHttp("{\"feed\": \"" + feed + "\"}");
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
