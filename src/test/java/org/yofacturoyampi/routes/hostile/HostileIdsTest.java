@@ -21,6 +21,11 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.BeanInject;
+import org.apache.camel.CamelContext;
+import org.apache.camel.main.MainConfigurationProperties;
+import org.apache.camel.test.main.junit5.CamelMainTest;
+import org.apache.camel.test.main.junit5.Configure;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,7 +33,13 @@ import org.yofacturoyampi.routes.delivery.DeliveryStateRepository;
 import org.yofacturoyampi.routes.support.RunningApp;
 import org.yofacturoyampi.routes.support.YoFacturoStub;
 
-/** Ids come from the API and from inbound files: they never steer a file path or a URL. */
+/**
+ * Ids come from the API and from inbound files: they never steer a file path or a URL. On Camel's test kit
+ * ({@link CamelMainTest}): the real app against a WireMock YoFacturo, the feed run as a trigger runs it, and what it
+ * wrote checked on the real files. Each test looks at everything under the output folder or every request the
+ * upstream had, so each has a context (and folder and upstream) of its own, as the kit makes by default.
+ */
+@CamelMainTest
 class HostileIdsTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -36,10 +47,20 @@ class HostileIdsTest {
     @TempDir
     Path work;
 
+    @BeanInject
+    CamelContext context;
+
     private final YoFacturoStub yofacturo = new YoFacturoStub().issuesSession();
 
+    @Configure
+    void theApp(MainConfigurationProperties main) {
+        RunningApp.builder(work).yofacturo(yofacturo.baseUrl(), YoFacturoStub.API_KEY).configure(main);
+    }
+
     @AfterEach
-    void stopStub() {
+    void stopAppThenStub() {
+        // the app first: a run under way would retry against a closed upstream, and shutdown wait for it
+        context.stop();
         yofacturo.close();
     }
 
@@ -57,8 +78,8 @@ class HostileIdsTest {
                                 + "\"total_count\": 0, \"per_page\": 100}}")));
     }
 
-    private void runOnce(RunningApp app) {
-        app.context().createProducerTemplate().requestBodyAndHeader("direct:sync", null, "SyncFeed",
+    private void runOnce() {
+        context.createProducerTemplate().requestBodyAndHeader("direct:sync", null, "SyncFeed",
                 "yofacturo-invoice-batches", String.class);
     }
 
@@ -76,10 +97,9 @@ class HostileIdsTest {
         Files.writeString(yampiAccount, "{\"id\": 1}");
         listsBatchesWithIds("../../yampi/1/account", "a/b", 5, "5", "abc-9");
 
-        try (RunningApp app = RunningApp.builder(work).yofacturo(yofacturo.baseUrl(), YoFacturoStub.API_KEY).start()) {
-            // when the feed runs
-            runOnce(app);
-        }
+        // when the feed runs, and the app has stopped (its delivery state is read below)
+        runOnce();
+        context.stop();
 
         // then each batch is one file right inside the batch folder, plain ids keep their names, no two collide
         Set<String> files = filesUnder(work.resolve("out/yofacturo/invoice-batches"));
@@ -107,10 +127,9 @@ class HostileIdsTest {
         listsBatchesWithIds("1?x=y#z", "..", "a/b");
         yofacturo.server().stubFor(get(anyUrl()).atPriority(9).willReturn(aResponse().withStatus(404)));
 
-        try (RunningApp app = RunningApp.builder(work).yofacturo(yofacturo.baseUrl(), YoFacturoStub.API_KEY).start()) {
-            // when the feed runs
-            runOnce(app);
-        }
+        // when the feed runs, and the app has stopped
+        runOnce();
+        context.stop();
 
         // then the only requests are the list and the invoices of each id as one encoded path segment; '..' is not sent
         Set<String> urls = yofacturo.server().findAll(anyRequestedFor(anyUrl())).stream()
@@ -128,24 +147,22 @@ class HostileIdsTest {
         yofacturo.server().stubFor(post("/api/v1/invoice_batches").atPriority(1).willReturn(aResponse().withStatus(201)
                 .withHeader("Content-Type", "application/json").withBody("{\"data\": {\"id\": 77, \"status\": \"received\"}}")));
         String longId = "L".repeat(300);
-        try (RunningApp app = RunningApp.builder(work).yofacturo(yofacturo.baseUrl(), YoFacturoStub.API_KEY).start()) {
-            // when batches with external ids x/y, x?y, x_y and a 300-character one are dropped
-            Path inbound = work.resolve("in/invoice-batches");
-            Files.createDirectories(inbound);
-            int n = 0;
-            for (String id : List.of("x/y", "x?y", "x_y", longId)) {
-                Path temp = Files.writeString(work.resolve("in/drop-" + n), "{\"invoice_batch\": {\"external_batch_id\": "
-                        + JSON.writeValueAsString(id) + ", \"invoices\": []}}");
-                Files.move(temp, inbound.resolve("b" + n++ + ".json"), StandardCopyOption.ATOMIC_MOVE);
-            }
-
-            // then each answer is one result file of its own, inside the submissions folder
-            Path results = work.resolve("out/yofacturo/submissions");
-            await().atMost(Duration.ofSeconds(20)).until(() -> Files.isDirectory(results) && filesUnder(results).size() == 4);
-            assertThat(filesUnder(results)).contains("x_y.json").allSatisfy(f -> assertThat(f).doesNotContain("/")
-                    .hasSizeLessThan(200));
-            assertThat(filesUnder(work.resolve("out")).stream().filter(f -> !f.startsWith("yofacturo/submissions/")))
-                    .isEmpty();
+        // when batches with external ids x/y, x?y, x_y and a 300-character one are dropped
+        Path inbound = work.resolve("in/invoice-batches");
+        Files.createDirectories(inbound);
+        int n = 0;
+        for (String id : List.of("x/y", "x?y", "x_y", longId)) {
+            Path temp = Files.writeString(work.resolve("in/drop-" + n), "{\"invoice_batch\": {\"external_batch_id\": "
+                    + JSON.writeValueAsString(id) + ", \"invoices\": []}}");
+            Files.move(temp, inbound.resolve("b" + n++ + ".json"), StandardCopyOption.ATOMIC_MOVE);
         }
+
+        // then each answer is one result file of its own, inside the submissions folder
+        Path results = work.resolve("out/yofacturo/submissions");
+        await().atMost(Duration.ofSeconds(20)).until(() -> Files.isDirectory(results) && filesUnder(results).size() == 4);
+        assertThat(filesUnder(results)).contains("x_y.json").allSatisfy(f -> assertThat(f).doesNotContain("/")
+                .hasSizeLessThan(200));
+        assertThat(filesUnder(work.resolve("out")).stream().filter(f -> !f.startsWith("yofacturo/submissions/")))
+                .isEmpty();
     }
 }

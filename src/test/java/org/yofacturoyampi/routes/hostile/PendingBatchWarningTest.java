@@ -6,25 +6,29 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import org.apache.camel.main.MainConfigurationProperties;
+import org.apache.camel.test.main.junit5.CamelMainTest;
+import org.apache.camel.test.main.junit5.Configure;
 import org.apache.logging.log4j.Level;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.yofacturoyampi.routes.support.LogCapture;
 import org.yofacturoyampi.routes.support.RunningApp;
+import org.yofacturoyampi.routes.support.SharedAppContext;
 import org.yofacturoyampi.routes.support.YoFacturoStub;
 
-/** A batch left pending because one of its invoices could not be written says which downstream and which file. */
-class PendingBatchWarningTest {
+/**
+ * A batch left pending because one of its invoices could not be written says which downstream and which file. On
+ * Camel's test kit ({@link CamelMainTest}): the real app against a WireMock YoFacturo, the feed run as a trigger runs
+ * it, over a real output folder where a plain file stands in the way.
+ */
+@CamelMainTest
+class PendingBatchWarningTest extends SharedAppContext {
 
-    @TempDir
-    Path work;
+    private final YoFacturoStub yofacturo = upstream(new YoFacturoStub().issuesSession());
 
-    private final YoFacturoStub yofacturo = new YoFacturoStub().issuesSession();
-
-    @AfterEach
-    void stopStub() {
-        yofacturo.close();
+    @Configure
+    void theApp(MainConfigurationProperties main) {
+        RunningApp.builder(work).yofacturo(yofacturo.baseUrl(), YoFacturoStub.API_KEY).configure(main);
     }
 
     @Test
@@ -35,10 +39,9 @@ class PendingBatchWarningTest {
         Files.createDirectories(blocker.getParent());
         Files.writeString(blocker, "not a folder");
 
-        try (LogCapture log = LogCapture.start();
-             RunningApp app = RunningApp.builder(work).yofacturo(yofacturo.baseUrl(), YoFacturoStub.API_KEY).start()) {
+        try (LogCapture log = LogCapture.start()) {
             // when the feed runs
-            app.context().createProducerTemplate().requestBodyAndHeader("direct:sync", null, "SyncFeed",
+            context.createProducerTemplate().requestBodyAndHeader("direct:sync", null, "SyncFeed",
                     "yofacturo-invoice-batches", String.class);
 
             // then the batch stays pending, and its one WARN line names the invoice, the downstream and the file

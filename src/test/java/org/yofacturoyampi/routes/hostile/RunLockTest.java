@@ -2,45 +2,60 @@ package org.yofacturoyampi.routes.hostile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.junit.jupiter.api.AfterEach;
+import org.apache.camel.BindToRegistry;
+import org.apache.camel.CamelContext;
+import org.apache.camel.main.MainConfigurationProperties;
+import org.apache.camel.test.main.junit5.CamelMainTest;
+import org.apache.camel.test.main.junit5.Configure;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.yofacturoyampi.routes.support.RunningApp;
+import org.yofacturoyampi.routes.support.SharedAppContext;
 import org.yofacturoyampi.routes.support.YoFacturoStub;
 
-/** A feed's run lock is released on every exit path of a run, an Error included. */
-class RunLockTest {
+/**
+ * A feed's run lock is released on every exit path of a run, an Error included. On Camel's test kit
+ * ({@link CamelMainTest}): the real app against a WireMock YoFacturo, its batch downstream a bean of this test bound in
+ * the context's registry.
+ */
+@CamelMainTest
+class RunLockTest extends SharedAppContext {
 
-    @TempDir
-    Path work;
+    private final YoFacturoStub yofacturo = upstream(new YoFacturoStub().issuesSession());
 
-    private final YoFacturoStub yofacturo = new YoFacturoStub().issuesSession();
-
-    @AfterEach
-    void stopStub() {
-        yofacturo.close();
-    }
+    @BindToRegistry("failsWithAnError")
+    private final FailsWithAnError downstream = new FailsWithAnError();
 
     /** A downstream that fails with an Error (not an Exception) the first time it is called. */
     public static final class FailsWithAnError {
-        static final AtomicInteger CALLS = new AtomicInteger();
+        private final AtomicInteger calls = new AtomicInteger();
 
         public void take(String body) {
-            if (CALLS.getAndIncrement() == 0) {
+            if (calls.getAndIncrement() == 0) {
                 throw new StackOverflowError("downstream blew its stack (test)");
             }
         }
+
+        int calls() {
+            return calls.get();
+        }
     }
 
-    private static void runOnce(RunningApp app) throws Exception {
+    @Configure
+    void theAppDeliveringBatchesToADownstreamThatFailsWithAnErrorFirst(MainConfigurationProperties main) {
+        // given two batches, and a batch downstream that fails with an Error on its first call
+        yofacturo.listsBatches(YoFacturoStub.batches(2));
+        RunningApp.builder(work).yofacturo(yofacturo.baseUrl(), YoFacturoStub.API_KEY)
+                .property("yofacturo.invoice-batches-to", "bean:failsWithAnError?method=take").configure(main);
+    }
+
+    private static void runOnce(CamelContext context) throws Exception {
         CompletableFuture.runAsync(() -> {
             try {
-                app.context().createProducerTemplate().requestBodyAndHeader("direct:sync", null, "SyncFeed",
+                context.createProducerTemplate().requestBodyAndHeader("direct:sync", null, "SyncFeed",
                         "yofacturo-invoice-batches", String.class);
             } catch (RuntimeException e) {
                 // the run failed; what matters is whether the next one can run
@@ -50,18 +65,11 @@ class RunLockTest {
 
     @Test
     void aRunThatEndsWithAnErrorReleasesItsFeedSoTheNextRunRuns() throws Exception {
-        // given a batch downstream that fails with an Error on its first call
-        FailsWithAnError.CALLS.set(0);
-        yofacturo.listsBatches(YoFacturoStub.batches(2));
-        try (RunningApp app = RunningApp.builder(work).yofacturo(yofacturo.baseUrl(), YoFacturoStub.API_KEY)
-                .property("yofacturo.invoice-batches-to", "class:" + FailsWithAnError.class.getName() + "?method=take")
-                .start()) {
-            // when a run meets the Error
-            runOnce(app);
+        // when a run meets the Error
+        runOnce(context);
 
-            // then the next run is not blocked by the first: it runs and delivers
-            runOnce(app);
-            assertThat(FailsWithAnError.CALLS.get()).isGreaterThanOrEqualTo(3);
-        }
+        // then the next run is not blocked by the first: it runs and delivers
+        runOnce(context);
+        assertThat(downstream.calls()).isGreaterThanOrEqualTo(3);
     }
 }
