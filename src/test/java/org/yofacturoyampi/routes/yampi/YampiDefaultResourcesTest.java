@@ -30,7 +30,8 @@ import org.yofacturoyampi.routes.support.SharedAppContext;
  * The 7 default Yampi feeds of account 1 polling the sandbox every second (40 contacts, 60 conversations, 3 inboxes,
  * 4 labels, 5 agents, 2 teams), on Camel's test kit: one context per nested class, shared by its tests, which only
  * read what the context delivered (and the one that changes a contact asserts only on what came after). The other
- * Yampi polling scenarios, each on a configuration or a restart of its own, are in {@link YampiPollingTest}.
+ * Yampi polling scenarios, each on a configuration of its own, are in {@link YampiPollingTest}, and the one across a
+ * restart in {@link YampiPollingAcrossStartsTest}.
  */
 @CamelMainTest
 class YampiDefaultResourcesTest {
