@@ -7,25 +7,22 @@ import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.apache.camel.BeanInject;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.MainConfigurationProperties;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.apache.camel.test.main.junit5.Configure;
 import org.apache.logging.log4j.Level;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.yofacturoyampi.routes.support.JsonFiles;
 import org.yofacturoyampi.routes.support.LogCapture;
+import org.yofacturoyampi.routes.support.AppContextPerTest;
 import org.yofacturoyampi.routes.support.RunningApp;
 import org.yofacturoyampi.routes.support.SharedAppContext;
 import org.yofacturoyampi.routes.support.YoFacturoStub;
@@ -74,26 +71,13 @@ class EndlessWalkTest {
     }
 
     @Nested
-    class AtTheDefaultCap {
+    class AtTheDefaultCap extends AppContextPerTest {
 
-        @TempDir
-        Path work;
-
-        @BeanInject
-        CamelContext context;
-
-        private final YoFacturoStub yofacturo = new YoFacturoStub().issuesSession();
+        private final YoFacturoStub yofacturo = upstream(new YoFacturoStub().issuesSession());
 
         @Configure
         void theApp(MainConfigurationProperties main) {
             RunningApp.builder(work).yofacturo(yofacturo.baseUrl(), YoFacturoStub.API_KEY).configure(main);
-        }
-
-        @AfterEach
-        void stopAppThenStub() {
-            // the app first: a run under way would retry against a closed upstream, and shutdown wait for it
-            context.stop();
-            yofacturo.close();
         }
 
         @Test

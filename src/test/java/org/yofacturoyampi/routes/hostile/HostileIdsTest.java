@@ -21,15 +21,12 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.apache.camel.BeanInject;
-import org.apache.camel.CamelContext;
 import org.apache.camel.main.MainConfigurationProperties;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.apache.camel.test.main.junit5.Configure;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.yofacturoyampi.routes.delivery.DeliveryStateRepository;
+import org.yofacturoyampi.routes.support.AppContextPerTest;
 import org.yofacturoyampi.routes.support.RunningApp;
 import org.yofacturoyampi.routes.support.YoFacturoStub;
 
@@ -40,28 +37,15 @@ import org.yofacturoyampi.routes.support.YoFacturoStub;
  * upstream had, so each has a context (and folder and upstream) of its own, as the kit makes by default.
  */
 @CamelMainTest
-class HostileIdsTest {
+class HostileIdsTest extends AppContextPerTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @TempDir
-    Path work;
-
-    @BeanInject
-    CamelContext context;
-
-    private final YoFacturoStub yofacturo = new YoFacturoStub().issuesSession();
+    private final YoFacturoStub yofacturo = upstream(new YoFacturoStub().issuesSession());
 
     @Configure
     void theApp(MainConfigurationProperties main) {
         RunningApp.builder(work).yofacturo(yofacturo.baseUrl(), YoFacturoStub.API_KEY).configure(main);
-    }
-
-    @AfterEach
-    void stopAppThenStub() {
-        // the app first: a run under way would retry against a closed upstream, and shutdown wait for it
-        context.stop();
-        yofacturo.close();
     }
 
     private void listsBatchesWithIds(Object... ids) throws Exception {

@@ -21,21 +21,19 @@ import java.util.stream.Stream;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
-import org.apache.camel.BeanInject;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.NotifyBuilder;
 import org.apache.camel.main.MainConfigurationProperties;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.apache.camel.test.main.junit5.Configure;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.yofacturoyampi.routes.sandbox.Sandbox;
 import org.yofacturoyampi.routes.sandbox.SandboxSettings;
 import org.yofacturoyampi.routes.support.JsonFiles;
 import org.yofacturoyampi.routes.support.RunningApp;
 import org.yofacturoyampi.routes.support.SchedulePolls;
+import org.yofacturoyampi.routes.support.AppContextPerTest;
 import org.yofacturoyampi.routes.support.SharedAppContext;
 
 /**
@@ -80,7 +78,6 @@ class InvoiceAlertsTest {
     @Nested
     class ByDefault extends SharedAppContext {
 
-        // the context's folder, for all its tests (a @TempDir field would be made again, and emptied, for each test)
         private final SandboxSettings settings = SandboxSettings.builder().batchCount(50).build();
         private final Sandbox sandbox = upstream(Sandbox.start(settings));
 
@@ -128,16 +125,10 @@ class InvoiceAlertsTest {
     }
 
     @Nested
-    class WithAnHttpDownstream {
-
-        @TempDir
-        Path work;
-
-        @BeanInject
-        CamelContext context;
+    class WithAnHttpDownstream extends AppContextPerTest {
 
         private final SandboxSettings settings = SandboxSettings.builder().batchCount(50).build();
-        private final Sandbox sandbox = Sandbox.start(settings);
+        private final Sandbox sandbox = upstream(Sandbox.start(settings));
         private final AtomicInteger posts = new AtomicInteger();
         private HttpServer downstream;
 
@@ -156,16 +147,9 @@ class InvoiceAlertsTest {
                 exchange.close();
             });
             downstream.start();
+            upstream(() -> downstream.stop(0));
             String to = "http://127.0.0.1:" + downstream.getAddress().getPort() + "/invoices";
             app(main, work, sandbox, settings, Map.of("yofacturo.batch-invoices-to", to));
-        }
-
-        @AfterEach
-        void stopAppThenServers() {
-            // the app first: a poll under way would retry against a closed upstream, and shutdown wait for it
-            context.stop();
-            downstream.stop(0);
-            sandbox.close();
         }
 
         @Test
@@ -186,27 +170,14 @@ class InvoiceAlertsTest {
     }
 
     @Nested
-    class WithRecheck {
-
-        @TempDir
-        Path work;
-
-        @BeanInject
-        CamelContext context;
+    class WithRecheck extends AppContextPerTest {
 
         private final SandboxSettings settings = SandboxSettings.builder().batchCount(50).build();
-        private final Sandbox sandbox = Sandbox.start(settings);
+        private final Sandbox sandbox = upstream(Sandbox.start(settings));
 
         @Configure
         void theAppRecheckingTheInvoicesOfUnchangedBatches(MainConfigurationProperties main) {
             app(main, work, sandbox, settings, Map.of("yofacturo.recheck-invoices-of-unchanged-batches", "true"));
-        }
-
-        @AfterEach
-        void stopAppThenSandbox() {
-            // the app first: a poll under way would retry against a closed upstream, and shutdown wait for it
-            context.stop();
-            sandbox.close();
         }
 
         @Test

@@ -14,7 +14,6 @@ import java.util.stream.LongStream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.apache.camel.BeanInject;
 import org.apache.camel.CamelContext;
 import org.apache.camel.EndpointInject;
 import org.apache.camel.Exchange;
@@ -24,11 +23,9 @@ import org.apache.camel.main.MainConfigurationProperties;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.apache.camel.test.main.junit5.Configure;
 import org.apache.logging.log4j.Level;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.yofacturoyampi.routes.sandbox.RecordedRequest;
 import org.yofacturoyampi.routes.sandbox.Sandbox;
 import org.yofacturoyampi.routes.sandbox.SandboxSettings;
@@ -37,6 +34,7 @@ import org.yofacturoyampi.routes.support.JsonFiles;
 import org.yofacturoyampi.routes.support.LogCapture;
 import org.yofacturoyampi.routes.support.RunningApp;
 import org.yofacturoyampi.routes.support.SchedulePolls;
+import org.yofacturoyampi.routes.support.AppContextPerTest;
 import org.yofacturoyampi.routes.support.SharedAppContext;
 import org.yofacturoyampi.routes.trigger.FeedRuns;
 
@@ -101,7 +99,6 @@ class YampiConversationMessagesTest {
 
         private final SandboxSettings settings = SandboxSettings.builder().build();
         private final Sandbox sandbox = upstream(Sandbox.start(settings));
-        // the context's folder, for all its tests (a @TempDir field would be made again, and emptied, for each test)
         @Configure
         void theAppWritingFiles(MainConfigurationProperties main) {
             app(work, sandbox, settings).configure(main);
@@ -208,20 +205,14 @@ class YampiConversationMessagesTest {
     }
 
     @Nested
-    class ToADownstreamThatRefusesOneMessage {
-
-        @TempDir
-        Path work;
+    class ToADownstreamThatRefusesOneMessage extends AppContextPerTest {
 
         private final SandboxSettings settings = SandboxSettings.builder().build();
-        private final Sandbox sandbox = Sandbox.start(settings);
+        private final Sandbox sandbox = upstream(Sandbox.start(settings));
         /** What the downstream accepted, as "<resource>/<record id>". */
         private final List<String> accepted = new CopyOnWriteArrayList<>();
         private final AtomicBoolean refuseMessage100003002 = new AtomicBoolean(true);
         private LogCapture log;
-
-        @BeanInject
-        CamelContext context;
 
         @EndpointInject("mock:yampi")
         MockEndpoint downstream;
@@ -229,7 +220,7 @@ class YampiConversationMessagesTest {
         @Configure
         void theAppDeliveringToADownstreamThatRefusesMessage100003002(MainConfigurationProperties main) {
             // the log from before the context starts
-            log = LogCapture.start();
+            log = upstream(LogCapture.start());
             app(work, sandbox, settings).property("yampi.to", "mock:yampi").configure(main);
         }
 
@@ -243,13 +234,6 @@ class YampiConversationMessagesTest {
                 }
                 accepted.add(record(e));
             });
-        }
-
-        @AfterEach
-        void stopAppThenSandbox() {
-            context.stop();
-            sandbox.close();
-            log.close();
         }
 
         private List<String> acceptedMessages() {
@@ -284,17 +268,11 @@ class YampiConversationMessagesTest {
     }
 
     @Nested
-    class WithOnePagePerConversationAndPoll {
-
-        @TempDir
-        Path work;
+    class WithOnePagePerConversationAndPoll extends AppContextPerTest {
 
         private final SandboxSettings settings = SandboxSettings.builder().build();
-        private final Sandbox sandbox = Sandbox.start(settings);
+        private final Sandbox sandbox = upstream(Sandbox.start(settings));
         private LogCapture log;
-
-        @BeanInject
-        CamelContext context;
 
         @EndpointInject("mock:yampi")
         MockEndpoint downstream;
@@ -302,16 +280,9 @@ class YampiConversationMessagesTest {
         @Configure
         void theAppReadingOnePageOfMessagesPerConversationAndPollInPagesOfTwo(MainConfigurationProperties main) {
             // given at most 1 page per conversation and poll, and after= pages of 2
-            log = LogCapture.start();
+            log = upstream(LogCapture.start());
             app(work, sandbox, settings).property("yampi.to", "mock:yampi").property("yampi.messages-max-pages", "1")
                     .property("yampi.catalogue.messages.after-page-size", "2").configure(main);
-        }
-
-        @AfterEach
-        void stopAppThenSandbox() {
-            context.stop();
-            sandbox.close();
-            log.close();
         }
 
         @Test

@@ -2,12 +2,9 @@ package org.yofacturoyampi.routes.yofacturo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import org.apache.camel.BeanInject;
-import org.apache.camel.CamelContext;
 import org.apache.camel.EndpointInject;
 import org.apache.camel.builder.AdviceWithRouteBuilder;
 import org.apache.camel.builder.NotifyBuilder;
@@ -16,9 +13,8 @@ import org.apache.camel.main.MainConfigurationProperties;
 import org.apache.camel.test.main.junit5.AdviceRouteMapping;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.apache.camel.test.main.junit5.Configure;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.yofacturoyampi.routes.support.AppContextPerTest;
 import org.yofacturoyampi.routes.support.RunningApp;
 import org.yofacturoyampi.routes.support.SchedulePolls;
 import org.yofacturoyampi.routes.support.YoFacturoStub;
@@ -32,16 +28,10 @@ import org.yofacturoyampi.routes.support.YoFacturoStub;
 @CamelMainTest(advices = {
         @AdviceRouteMapping(route = "yofacturo-deliver-invoice-batch", advice = InvoiceBatchesRouteTest.BatchesToMock.class),
         @AdviceRouteMapping(route = "yofacturo-deliver-batch-invoice", advice = InvoiceBatchesRouteTest.InvoicesToMock.class)})
-class InvoiceBatchesRouteTest {
+class InvoiceBatchesRouteTest extends AppContextPerTest {
 
     private static final String BATCHES = "mock:invoice-batches";
     private static final String INVOICES = "mock:batch-invoices";
-
-    @TempDir
-    Path work;
-
-    @BeanInject
-    CamelContext context;
 
     @EndpointInject(BATCHES)
     MockEndpoint batches;
@@ -49,7 +39,7 @@ class InvoiceBatchesRouteTest {
     @EndpointInject(INVOICES)
     MockEndpoint invoices;
 
-    private final YoFacturoStub yofacturo = new YoFacturoStub().issuesSession();
+    private final YoFacturoStub yofacturo = upstream(new YoFacturoStub().issuesSession());
 
     @Configure
     void theAppPollingEverySecond(MainConfigurationProperties main) {
@@ -77,13 +67,6 @@ class InvoiceBatchesRouteTest {
         public void configure() {
             weaveByToUri(".*yofacturo.batch-invoices-to.*").replace().to(INVOICES);
         }
-    }
-
-    @AfterEach
-    void stopAppThenStub() {
-        // the app first: a poll under way would retry against a closed upstream, and shutdown wait for it
-        context.stop();
-        yofacturo.close();
     }
 
     @Test
