@@ -134,12 +134,13 @@ class ConcurrentRequestsTest {
     @Nested
     class ThreeYampiAccountsTwoRequestsAtOnce extends SharedAppContext {
 
-        // given a token with three accounts of 30 contacts each (two pages), every answer taking 100 ms
+        // given a token with three accounts of 30 contacts each (two pages), every answer taking 300 ms (long enough
+        // for two walks to overlap on a busy machine: at 100 ms one run saw a single request in flight)
         private final SandboxSettings settings = SandboxSettings.builder().yampiAccounts(Map.of(
                         1L, new YampiAccount(30, 0, 0, 0, 0, 0),
                         2L, new YampiAccount(30, 0, 0, 0, 0, 0),
                         3L, new YampiAccount(30, 0, 0, 0, 0, 0)))
-                .latency(Duration.ofMillis(100), Duration.ZERO).build();
+                .latency(Duration.ofMillis(300), Duration.ZERO).build();
         private final Sandbox sandbox = upstream(Sandbox.start(settings));
 
         @Configure
