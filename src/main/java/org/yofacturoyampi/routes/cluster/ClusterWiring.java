@@ -77,7 +77,8 @@ public final class ClusterWiring extends MainListenerSupport {
                     new DatabaseReachable(dataSource, settings)));
             FeedRuns feeds = context.getRegistry().lookupByNameAndType("feedRuns", FeedRuns.class);
             if (feeds != null) {
-                feeds.inCluster(settings.nodeId(), new AdvisoryFeedLock(settings, FEED_LOCK_RETRY, marks::flushAtRunEnd));
+                feeds.inCluster(settings.nodeId(),
+                        new AdvisoryFeedLock(settings, FEED_LOCK_RETRY, marks::flushAtRunEnd));
             }
         }
     }

@@ -128,9 +128,10 @@ final class DeliveryMarkWriter extends ServiceSupport {
      */
     void flushAtRunEnd() {
         flush();
-        DeliveryStateUnavailableException away = failure();
-        if (away != null) {
-            throw away;
+        synchronized (lock) {
+            if (failure != null && !(queued.isEmpty() && writing.isEmpty())) {
+                throw failure;
+            }
         }
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.zaxxer.hikari.HikariDataSource;
@@ -69,7 +70,7 @@ class DeliveryMarkWriterIT {
         try (TestDatabase db = TestDatabase.create(); HikariDataSource pool = pool(db.url(), db)) {
             DeliveryMarkWriter writer = new DeliveryMarkWriter(pool);
             DatabaseDeliveryState state = new DatabaseDeliveryState(pool, writer, "default", "yampi");
-            AdvisoryFeedLock lock = new AdvisoryFeedLock(ClusterSchema.settings(db.url(), db.user()), Duration.ofMillis(100), writer::flush);
+            AdvisoryFeedLock lock = new AdvisoryFeedLock(ClusterSchema.settings(db.url(), db.user()), Duration.ofMillis(100), writer::flushAtRunEnd);
             var held = lock.acquire("yampi-contacts", () -> { });
             state.add(exchange(), "contacts/1/1\tprint");
 
@@ -102,6 +103,30 @@ class DeliveryMarkWriterIT {
             proxy.restore();
             await().atMost(Duration.ofSeconds(30)).until(() -> db.count("SELECT count(*) FROM delivery_state") == 1);
             await().atMost(Duration.ofSeconds(5)).until(() -> writer.failure() == null);
+            writer.stop();
+        }
+    }
+
+    @Test
+    void aRunsEndWithTheDatabaseGoneSaysWhyAndItsMarksWaitForTheDatabase() throws Exception {
+        try (TestDatabase db = TestDatabase.create();
+                TcpProxy proxy = TcpProxy.to(db.server().getHost(), db.server().getPort());
+                HikariDataSource pool = pool(db.urlThrough(proxy.port()), db)) {
+            // given a record marked by a run, and the writer not started yet (it has not met the database gone)
+            DeliveryMarkWriter writer = new DeliveryMarkWriter(pool);
+            DatabaseDeliveryState state = new DatabaseDeliveryState(pool, writer, "default", "yampi");
+            state.add(exchange(), "contacts/1/1\tprint");
+            proxy.cut();
+
+            // when the run ends with the database gone, then it is told why
+            assertThatThrownBy(writer::flushAtRunEnd).isInstanceOf(DeliveryStateUnavailableException.class)
+                    .hasMessageContaining("cluster database");
+            // and the mark waits in the queue (checks still see it), and is written once the database is back
+            assertThat(writer.queued("default", "yampi", List.of("contacts/1/1"))).containsEntry("contacts/1/1", "print");
+            proxy.restore();
+            writer.start();
+            await().atMost(Duration.ofSeconds(30)).until(() -> db.count("SELECT count(*) FROM delivery_state") == 1);
+            writer.flushAtRunEnd();
             writer.stop();
         }
     }
